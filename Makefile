@@ -1,0 +1,144 @@
+# rucio-lite build.
+#
+#   make                 library build/librucio.a and the CLI build/rucio-lite
+#   make test            every test (installs what is missing first)
+#   make demo            the real Rucio server, asked for signed URLs
+#   make deps            install missing Debian packages (or say which)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by folder, so a new file in a layer needs no edit here.
+# BUILD= puts every output in another folder (parallel or variant builds).
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+AR      ?= ar
+
+VERSION := 0.1.0
+
+CSTD     := -std=c11
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla
+OPT      ?= -O2 -g
+CFLAGS   ?=
+CPPFLAGS += -Iinclude -Isrc -Iport
+DEPFLAGS  = -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS)
+
+# mbedTLS: the Debian package by default. MBEDTLS_PREFIX points at another
+# installation (for example the 3.6 build of `make mbedtls36`).
+MBEDTLS_PREFIX ?=
+ifneq ($(MBEDTLS_PREFIX),)
+MBEDTLS_CPPFLAGS := -I$(MBEDTLS_PREFIX)/include
+MBEDTLS_LIBS     := $(MBEDTLS_PREFIX)/lib/libmbedtls.a \
+                    $(MBEDTLS_PREFIX)/lib/libmbedx509.a \
+                    $(MBEDTLS_PREFIX)/lib/libmbedcrypto.a
+else
+MBEDTLS_CPPFLAGS :=
+MBEDTLS_LIBS     := -lmbedtls -lmbedx509 -lmbedcrypto
+endif
+CPPFLAGS += $(MBEDTLS_CPPFLAGS)
+
+LIB_SRCS  := $(sort $(wildcard src/core/*.c src/http/*.c src/tls/*.c \
+                     src/json/*.c src/rucio/*.c port/posix/*.c))
+TPORT_SRCS := $(sort $(wildcard port/test/*.c))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+THELP_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB       := $(BUILD)/librucio.a
+TPORT_LIB := $(BUILD)/librucio_testport.a
+CLI       := $(BUILD)/rucio-lite
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+PC        := $(BUILD)/rucio.pc
+
+LDLIBS := $(MBEDTLS_LIBS)
+CMOCKA_LIBS := -lcmocka
+
+.PHONY: all lib cli tests test unit-test integration-test deps demo \
+        install clean check-heap
+
+all: $(LIB) $(CLI) $(PC)
+
+lib: $(LIB)
+cli: $(CLI)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(TPORT_LIB): $(call obj,$(TPORT_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(CLI): $(call obj,$(CLI_SRCS)) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(call obj,$(CLI_SRCS)) $(LIB) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(THELP_SRCS)) $(TPORT_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(call obj,$(THELP_SRCS)) $(TPORT_LIB) $(LIB) \
+	    $(CMOCKA_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(TPORT_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TPORT_LIB) $(LIB) $(LDLIBS) -o $@
+
+$(PC): Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	    'includedir=$${prefix}/include' '' 'Name: rucio' \
+	    'Description: Embedded Rucio client (signed URLs) over HTTP/1.1 and mbedTLS' \
+	    'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	    'Libs: -L$${libdir} -lrucio' \
+	    'Libs.private: -lmbedtls -lmbedx509 -lmbedcrypto' > $@
+
+tests: $(UNIT_BINS) $(TOOL_BINS) $(CLI)
+
+# `make test` is the README's test command and what .ci/run calls.
+test: deps
+	$(MAKE) --no-print-directory tests
+	$(MAKE) --no-print-directory check-heap
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory integration-test
+
+unit-test: $(UNIT_BINS)
+	@tools/run-unit-tests.sh $(UNIT_BINS)
+
+integration-test: $(TOOL_BINS) $(CLI)
+	@tools/run-suites.sh $(BUILD)
+
+# The library must never allocate: no heap symbol may be undefined in
+# its own objects (mbedTLS, linked later, allocates on its own).
+check-heap: $(LIB)
+	@tools/check-heap.sh $(LIB)
+
+deps:
+	@tools/deps.sh
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	@tests/rucio-server/demo.sh $(BUILD)
+
+install: $(LIB) $(CLI) $(PC)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include/rucio $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 include/rucio/*.h $(DESTDIR)$(PREFIX)/include/rucio/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,39 @@
+/*
+ * rucio-lite: a bounded string builder over a caller buffer.
+ *
+ * The error is sticky (as in BearSSL): once an append does not fit, the
+ * builder records RUCIO_E_NO_SPACE, keeps what fitted before it, ignores
+ * every later append, and the caller checks the status once at the end.
+ * The text is always NUL-terminated while cap > 0.
+ */
+#ifndef RUCIO_STRBUF_H
+#define RUCIO_STRBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rucio/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rucio_strbuf {
+    char *data;
+    size_t cap;   /* bytes available, including the terminating NUL */
+    size_t len;   /* bytes of text, excluding the NUL */
+    rucio_status status;
+} rucio_strbuf;
+
+void rucio_strbuf_init(rucio_strbuf *b, char *data, size_t cap);
+void rucio_strbuf_append(rucio_strbuf *b, const char *s, size_t n);
+void rucio_strbuf_puts(rucio_strbuf *b, const char *s);
+void rucio_strbuf_putc(rucio_strbuf *b, char c);
+void rucio_strbuf_put_u64(rucio_strbuf *b, uint64_t v);
+void rucio_strbuf_put_i64(rucio_strbuf *b, int64_t v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUCIO_STRBUF_H */

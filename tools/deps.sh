@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install what the build and the tests need from Debian's packages, or,
+# when not root, say exactly what to install. Quiet when nothing is missing.
+set -e
+
+missing=""
+need() { missing="$missing $1"; }
+
+command -v cc >/dev/null 2>&1 || need gcc
+command -v make >/dev/null 2>&1 || need make
+[ -f /usr/include/mbedtls/ssl.h ] || need libmbedtls-dev
+[ -f /usr/include/jsmn.h ] || need libjsmn-dev
+[ -f /usr/include/cmocka.h ] || need libcmocka-dev
+command -v openssl >/dev/null 2>&1 || need openssl
+command -v ssh-keygen >/dev/null 2>&1 || need openssh-client
+command -v python3 >/dev/null 2>&1 || need python3
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv
+
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    exit 0
+fi
+
+echo "deps: missing Debian packages:$missing" >&2
+echo "deps: install them with:  sudo apt-get install$missing" >&2
+exit 1
