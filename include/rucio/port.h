@@ -35,7 +35,8 @@ extern "C" {
 typedef intptr_t rucio_socket;
 #define RUCIO_SOCKET_INVALID ((rucio_socket)-1)
 
-/* Result of one send or receive. */
+/* Result of one send or receive. A call with len 0 transfers nothing and
+ * returns RUCIO_IO_DATA with *out_n 0 (never EOF). */
 typedef enum rucio_io {
     RUCIO_IO_DATA = 0, /* *out_n > 0 bytes were transferred */
     RUCIO_IO_AGAIN,    /* nothing transferred yet (would block or was

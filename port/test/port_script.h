@@ -28,7 +28,8 @@ typedef enum rucio_fault_kind {
     RUCIO_FAULT_AGAIN,     /* this call returns RUCIO_IO_AGAIN (would block) */
     RUCIO_FAULT_EINTR,     /* this call is interrupted: RUCIO_IO_AGAIN with
                               no time passing, as a port that surfaces EINTR */
-    RUCIO_FAULT_RESET,     /* RUCIO_IO_ERROR here and on every later call */
+    RUCIO_FAULT_RESET,     /* RUCIO_IO_ERROR here and on every later call,
+                              in both directions */
     RUCIO_FAULT_EOF,       /* recv: RUCIO_IO_EOF here and later;
                               send: RUCIO_IO_ERROR (peer gone) */
     RUCIO_FAULT_TIMEOUT    /* the clock jumps to the deadline: TIMEOUT */
@@ -58,15 +59,28 @@ typedef struct rucio_script_conn {
     size_t server_len;
     size_t max_recv;            /* 0: no limit; else at most this per recv */
     int hang_at_end;            /* after the script: time out, not EOF */
-    rucio_status connect_result; /* RUCIO_OK, or the error connect returns */
+    rucio_status connect_result; /* RUCIO_OK, or the error connect returns
+                                    (RUCIO_E_TIMEOUT first moves the clock
+                                    to the deadline) */
     uint8_t *capture;           /* where sent bytes go (may be NULL) */
     size_t capture_cap;         /* bytes beyond it are counted, not kept */
     rucio_script_fault faults[RUCIO_SCRIPT_MAX_FAULTS];
     size_t fault_count;
+    /* Request/response turns: NULL means all server bytes are readable at
+     * once. Otherwise turns[k] is the length of reply k (the lengths add up
+     * to server_len, a reply may be empty) and reply k becomes readable
+     * only after reply k-1 was read and the client then sent something,
+     * as with a real server. Until then recv waits into its deadline, so a
+     * client probing an idle connection sees neither data nor faults. */
+    const size_t *turns;
+    size_t turn_count;
     /* state */
     size_t server_pos;          /* bytes delivered so far */
     uint64_t sent;              /* bytes the client sent so far */
     uint32_t fired;             /* bit i set: faults[i] has fired */
+    size_t turns_released;      /* replies made readable so far */
+    size_t release_end;         /* server bytes readable so far */
+    uint64_t sent_at_release;   /* client bytes sent when last released */
     int connected;
     int closed;
 } rucio_script_conn;
@@ -81,14 +95,15 @@ typedef struct rucio_script_port {
     uint64_t now_ms;            /* fake monotonic clock */
     int64_t wall_seconds;       /* fake wall clock */
     uint32_t sleeps[RUCIO_SCRIPT_MAX_SLEEPS]; /* durations slept, in order */
-    size_t sleep_count;
+    size_t sleep_count;         /* stops at the array size; the clock not */
     char last_host[256];        /* host and port of the last connect */
     uint16_t last_port;
     /* environment part (used when port.env is set to the script's) */
     const char *const *env;     /* "NAME=value" strings, NULL-terminated */
     unsigned long uid;
     const char *user_name;      /* NULL: unknown */
-    const char *home;           /* NULL: unknown */
+    const char *home;           /* NULL: unknown; also the home of the user
+                                   named user_name, no other user is known */
     uint32_t rng;               /* deterministic random state */
 } rucio_script_port;
 
