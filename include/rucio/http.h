@@ -162,7 +162,8 @@ typedef struct rucio_http_response {
     int chunked;             /* body uses chunked transfer coding */
     int has_content_length;
     uint64_t content_length;
-    uint64_t body_length;    /* body bytes delivered to the sink */
+    uint64_t body_length;    /* body bytes delivered to the sink (or
+                                dropped, when the sink is NULL) */
     size_t header_count;
     uint32_t name_off[RUCIO_HTTP_MAX_HEADERS];
     uint32_t value_off[RUCIO_HTTP_MAX_HEADERS];
@@ -174,7 +175,8 @@ typedef struct rucio_http_response {
 const char *rucio_http_response_header(const rucio_http_response *resp,
                                        const char *name);
 
-/* Header number i (0-based, in arrival order). */
+/* Header number i (0-based, in arrival order); both NULL when
+ * i >= header_count. */
 void rucio_http_response_header_at(const rucio_http_response *resp, size_t i,
                                    const char **out_name,
                                    const char **out_value);
@@ -187,15 +189,15 @@ void rucio_http_response_header_at(const rucio_http_response *resp, size_t i,
  */
 typedef struct rucio_http_parser {
     rucio_http_response *resp;
-    rucio_http_sink sink;
+    rucio_http_sink sink;   /* write == NULL: the body is dropped */
     int no_body;            /* HEAD request: no body whatever the headers */
-    int state;
-    int sub;                /* position inside the current token */
+    int state;              /* which part of the message comes next */
+    int part;               /* which part of the current line comes next */
+    int saw_cr;             /* last byte was CR: only LF may follow */
+    rucio_status error;     /* first error, returned again by every call */
     uint64_t remaining;     /* body or chunk bytes still expected */
-    size_t line_len;        /* length of the line being read */
-    size_t trailer_count;
-    size_t line_start;      /* where the current header line starts */
-    int saw_cr;
+    size_t line_len;        /* bytes of the current line, without CR LF */
+    size_t trailer_count;   /* trailer lines read (they are dropped) */
 } rucio_http_parser;
 
 /* Begin a response. is_head: the request was HEAD. sink may be NULL to
@@ -238,6 +240,7 @@ typedef struct rucio_http_conn {
 #if RUCIO_WITH_TLS
     rucio_tls_config *tls;    /* NULL: https is refused */
     rucio_tls_conn tls_conn;
+    int tls_ready;            /* tls_conn initialised (on first https use) */
     int present_client_cert;  /* send the configured client certificate */
 #endif
     rucio_socket sock;
@@ -245,8 +248,6 @@ typedef struct rucio_http_conn {
     int https;
     uint16_t remote_port;
     char host[RUCIO_HTTP_HOST_MAX + 1];
-    size_t rx_len;            /* unread bytes in rx, starting at rx_pos */
-    size_t rx_pos;
     uint8_t rx[RUCIO_HTTP_RX_BUF];
     uint8_t tx[RUCIO_HTTP_TX_BUF];
     uint32_t connect_count;   /* connections opened so far (statistics) */
@@ -254,7 +255,8 @@ typedef struct rucio_http_conn {
     char error[160];          /* detail of the last failure, for people */
 } rucio_http_conn;
 
-/* tls may be NULL (http only; always NULL when built without TLS). timeout_ms 0 means the default 600 s. */
+/* tls may be NULL (http only; always NULL when built without TLS).
+ * timeout_ms 0 means the default of 600 s, as in the Python client. */
 void rucio_http_conn_init(rucio_http_conn *c, const rucio_port *port,
                           struct rucio_tls_config *tls, uint32_t timeout_ms,
                           const rucio_logger *log);

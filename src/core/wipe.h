@@ -1,0 +1,14 @@
+/*
+ * rucio-lite (private): erase secrets.
+ *
+ * A plain memset before an object's lifetime ends may be removed by the
+ * compiler as a dead store; writing through a volatile pointer may not.
+ */
+#ifndef RUCIO_WIPE_H
+#define RUCIO_WIPE_H
+
+#include <stddef.h>
+
+void rucio_wipe(void *p, size_t n);
+
+#endif /* RUCIO_WIPE_H */
