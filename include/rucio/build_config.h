@@ -64,4 +64,15 @@
 #define RUCIO_HTTP_LINE_MAX 8192
 #endif
 
+/* ---- TLS sizes ------------------------------------------------------------- */
+
+/* Largest client certificate or key file (an x509 proxy with VOMS
+ * attributes is about 10 KB). rucio_tls_config_init reads it through the
+ * port into a stack buffer of this size: mbedTLS's own file loader cannot
+ * be used, as it rejects the critical proxyCertInfo extension of RFC 3820
+ * proxies. */
+#ifndef RUCIO_TLS_CERT_FILE_MAX
+#define RUCIO_TLS_CERT_FILE_MAX 32768
+#endif
+
 #endif /* RUCIO_BUILD_CONFIG_H */

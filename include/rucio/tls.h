@@ -8,8 +8,9 @@
  * last session so that the next connection to the same host resumes it.
  *
  * Verification of the server certificate is required unless the loud
- * insecure option is set. The host name is always used for SNI and is
- * checked against the certificate (an IP address against its IP SANs).
+ * insecure option is set. A host name is used for SNI and checked against
+ * the certificate; an IP address is checked against the certificate's
+ * iPAddress SANs only, and not sent as SNI (RFC 6066 allows names only).
  * mbedTLS allocates its record buffers itself; see docs/memory.md.
  */
 #ifndef RUCIO_TLS_H
@@ -18,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER, in 2.28 and 3.x */
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
@@ -42,7 +44,9 @@ typedef struct rucio_tls_options {
 
     /* Client certificate. cert_file alone may hold certificate, key and
      * chain (an x509 proxy); key_file, when set, holds the key. The memory
-     * forms work the same way. */
+     * forms work the same way. These files are read through port->fs
+     * (at most RUCIO_TLS_CERT_FILE_MAX bytes); the CA file and directory
+     * are read by mbedTLS itself (MBEDTLS_FS_IO). */
     const char *cert_file;
     const char *key_file;
     const uint8_t *cert_mem;
@@ -59,7 +63,11 @@ typedef struct rucio_tls_options {
 typedef struct rucio_tls_config {
     const rucio_port *port;
     const rucio_logger *log;
-    mbedtls_ssl_config conf;
+    mbedtls_ssl_config conf;        /* for handshakes without client cert */
+    mbedtls_ssl_config conf_cert;   /* the same plus the client cert; a
+                                       client cannot drop it per handshake
+                                       in 2.28 (set_hs_own_cert is
+                                       server-side only there) */
     mbedtls_ctr_drbg_context drbg;
     mbedtls_x509_crt ca;
     mbedtls_x509_crt own_cert;
@@ -96,7 +104,8 @@ typedef struct rucio_tls_conn {
     uint64_t deadline_ms;          /* of the operation in progress */
     rucio_io last_io;              /* what the port said last */
     char host[256];                /* host of the saved session */
-    int last_error;                /* last mbedTLS error code */
+    int last_error;                /* last mbedTLS error code (< 0), or
+                                      one of tls_conn.c's reasons (> 0) */
     uint32_t verify_flags;         /* last verification result */
 } rucio_tls_conn;
 

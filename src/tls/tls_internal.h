@@ -1,0 +1,47 @@
+/*
+ * rucio-lite: what the TLS files share and nobody else needs.
+ *
+ * IP-address hosts are checked by our own code, not by mbedTLS: 2.28
+ * compares an IP literal with dNSName entries and the CN and never with
+ * iPAddress entries, so a certificate for 127.0.0.1 fails and one naming
+ * "DNS:127.0.0.1" passes. 3.5+ compares iPAddress entries, but only when
+ * the literal is also set as the host name, which puts it into SNI, where
+ * RFC 6066 forbids addresses. So for an address we set no host name and
+ * match the leaf's iPAddress entries ourselves (tls_ip.c).
+ */
+#ifndef RUCIO_TLS_INTERNAL_H
+#define RUCIO_TLS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rucio/tls.h"
+
+/* Largest binary address: IPv6. */
+#define RUCIO_TLS_IP_MAX 16
+
+/* What kind of host a handshake is for. */
+typedef enum rucio_tls_host_kind {
+    RUCIO_TLS_HOST_NAME = 0, /* a DNS name: SNI and mbedTLS's name check */
+    RUCIO_TLS_HOST_IP,       /* an IPv4 or IPv6 literal: our SAN check */
+    RUCIO_TLS_HOST_INVALID   /* contains ':' but is not an IPv6 literal */
+} rucio_tls_host_kind;
+
+/* Classify host and, for an address, put its 4 or 16 bytes into ip and
+ * their count into *out_len (0 for names). IPv6 without brackets or
+ * zone; IPv4 as four decimal parts without leading zeros, as inet_pton. */
+rucio_tls_host_kind rucio_tls_parse_host(const char *host,
+                                         uint8_t ip[RUCIO_TLS_IP_MAX],
+                                         size_t *out_len);
+
+/* Nonzero if the subjectAltName extension of crt lists the address
+ * ip[0..len) as an iPAddress entry. Read from the certificate's DER, so
+ * it does not depend on which SAN types a given mbedTLS keeps. */
+int rucio_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
+                         size_t len);
+
+/* The mbedTLS text for err (negative) and its code, as
+ * "X509 - Read/write of file failed (-0x2900)", into buf. */
+void rucio_tls_error_text(int err, char *buf, size_t cap);
+
+#endif /* RUCIO_TLS_INTERNAL_H */
