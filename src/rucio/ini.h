@@ -1,0 +1,112 @@
+/*
+ * rucio-lite (private): rucio.cfg read the way Python's
+ * configparser.ConfigParser() (3.11, default options) reads it.
+ *
+ * The file stays in the caller's buffer; nothing is copied or allocated.
+ * rucio_ini_check validates the whole text once, as ConfigParser.read()
+ * does (any error there makes Python refuse the whole file); every lookup
+ * then scans the text again, which is cheap for a config file and needs no
+ * memory. Lookups on text that rucio_ini_check refused are memory-safe but
+ * their answers are unspecified.
+ *
+ * The rules, all checked against Python 3.11:
+ *   - The text is UTF-8 (Python decodes it strictly; a UTF-8 byte order
+ *     mark is not stripped and makes the first line "not a section").
+ *     Lines end at "\n", "\r\n" or a lone "\r" (universal newlines).
+ *   - Whitespace is Python's (str.isspace), including U+00A0 and friends.
+ *   - A line whose first non-blank character is '#' or ';' is a comment.
+ *     There are no inline comments: "a = b ; c" has the value "b ; c".
+ *   - "[name]" starts a section: the name runs to the LAST ']' of the line
+ *     and anything after it is ignored ("[client] ; x" is section
+ *     "client"). Names are case-sensitive. "[DEFAULT]" may appear several
+ *     times and supplies defaults to every section.
+ *   - "key = value" or "key: value": the first '=' or ':' splits; the key
+ *     is case-insensitive (ASCII letters only: Python would also fold
+ *     non-ASCII letters); key and value are stripped.
+ *   - A non-empty line indented deeper than its option line continues the
+ *     value (joined with "\n"), even if it looks like a section or an
+ *     option. Empty lines inside a value are kept only when more
+ *     continuation lines follow; comment lines in between are dropped.
+ *   - Errors: text before the first section header, a line that is
+ *     neither header nor "key = value", an empty key, a section or an
+ *     option (per section) given twice.
+ *   - Basic interpolation on every lookup: "%%" is '%', "%(name)s" is the
+ *     value of option name (case-insensitive) from the same section or
+ *     DEFAULT, expanded again if it holds a '%', at most 10 levels deep.
+ */
+#ifndef RUCIO_INI_H
+#define RUCIO_INI_H
+
+#include <stddef.h>
+
+#include "rucio/status.h"
+
+/* What went wrong, one value per Python exception it stands for. */
+typedef enum rucio_ini_problem {
+    RUCIO_INI_OK = 0,
+    RUCIO_INI_NOT_UTF8,            /* UnicodeDecodeError */
+    RUCIO_INI_BYTE_ORDER_MARK,     /* MissingSectionHeaderError, line 1 */
+    RUCIO_INI_NO_SECTION_HEADER,   /* MissingSectionHeaderError */
+    RUCIO_INI_NO_DELIMITER,        /* ParsingError: no '=' or ':' */
+    RUCIO_INI_EMPTY_NAME,          /* ParsingError: "= value" */
+    RUCIO_INI_DUPLICATE_SECTION,   /* DuplicateSectionError */
+    RUCIO_INI_DUPLICATE_OPTION,    /* DuplicateOptionError */
+    RUCIO_INI_NO_SECTION,          /* NoSectionError */
+    RUCIO_INI_NO_OPTION,           /* NoOptionError */
+    RUCIO_INI_BAD_INTERPOLATION,   /* InterpolationSyntaxError */
+    RUCIO_INI_MISSING_REFERENCE,   /* InterpolationMissingOptionError */
+    RUCIO_INI_TOO_DEEP,            /* InterpolationDepthError */
+    RUCIO_INI_NOT_BOOLEAN          /* ValueError("Not a boolean") */
+} rucio_ini_problem;
+
+/*
+ * Where and why. Never holds a value: a value may be a password. `name`
+ * points into the caller's text (not NUL-terminated):
+ *   duplicates: the section or option name given twice;
+ *   BAD_INTERPOLATION, TOO_DEEP, NOT_BOOLEAN: the option being read
+ *     (for a nested reference, the option whose value holds the problem);
+ *   MISSING_REFERENCE: the name inside "%(...)s" that has no option;
+ *   anything else: NULL.
+ * `line` is 1-based: the offending line, or the line of the option named;
+ * 0 when no line is concerned (NO_SECTION, NO_OPTION).
+ */
+typedef struct rucio_ini_error {
+    rucio_ini_problem problem;
+    const char *reason;  /* constant English text, never NULL */
+    unsigned long line;
+    const char *name;
+    size_t name_len;
+} rucio_ini_error;
+
+/* Validate the whole file. RUCIO_OK or RUCIO_E_CONFIG with *err (may be
+ * NULL) describing the first problem in file order. */
+rucio_status rucio_ini_check(const char *text, size_t len,
+                             rucio_ini_error *err);
+
+/* Nonzero when a "[section]" header names exactly this section. DEFAULT
+ * is never reported, as in Python's has_section. */
+int rucio_ini_has_section(const char *text, size_t len, const char *section);
+
+/*
+ * The interpolated value of key in section (falling back to DEFAULT),
+ * NUL-terminated in out. section may be "DEFAULT" itself. Returns:
+ *   RUCIO_OK;
+ *   RUCIO_E_MISSING_PARAM with err->problem RUCIO_INI_NO_SECTION or
+ *     RUCIO_INI_NO_OPTION (Python's NoSectionError / NoOptionError);
+ *   RUCIO_E_CONFIG for an interpolation error (err says which);
+ *   RUCIO_E_NO_SPACE when the value and its NUL do not fit in cap;
+ *   RUCIO_E_INVALID_ARG when section or key is NULL.
+ * On any failure out holds "" (if cap > 0). err may be NULL.
+ */
+rucio_status rucio_ini_get(const char *text, size_t len, const char *section,
+                           const char *key, char *out, size_t cap,
+                           rucio_ini_error *err);
+
+/* As rucio_ini_get, then the value as ConfigParser.getboolean reads it:
+ * 1/yes/true/on and 0/no/false/off, any case. Anything else is
+ * RUCIO_E_CONFIG with RUCIO_INI_NOT_BOOLEAN. */
+rucio_status rucio_ini_get_bool(const char *text, size_t len,
+                                const char *section, const char *key,
+                                int *out, rucio_ini_error *err);
+
+#endif /* RUCIO_INI_H */
