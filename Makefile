@@ -61,7 +61,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test unit-test integration-test deps demo \
-        install clean check-heap
+        install clean check-heap check-clang
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -107,8 +107,9 @@ tests: $(UNIT_BINS) $(TOOL_BINS) $(CLI)
 
 # `make test` is the README's test command and what .ci/run calls.
 test: deps
-	$(MAKE) --no-print-directory tests
+	$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tests
 	$(MAKE) --no-print-directory check-heap
+	$(MAKE) --no-print-directory check-clang
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory integration-test
 
@@ -118,10 +119,19 @@ unit-test: $(UNIT_BINS)
 integration-test: $(TOOL_BINS) $(CLI)
 	@tools/run-suites.sh $(BUILD)
 
-# The library must never allocate: no heap symbol may be undefined in
-# its own objects (mbedTLS, linked later, allocates on its own).
-check-heap: $(LIB)
+# The library must never allocate and keeps no global mutable state:
+# no heap function referenced, no .data or .bss (mbedTLS, linked later,
+# allocates on its own).
+check-heap: $(LIB) $(TPORT_LIB)
 	@tools/check-heap.sh $(LIB)
+	@tools/check-heap.sh $(TPORT_LIB)
+
+# Warning-free with clang as well as gcc (the main build is gcc's).
+check-clang:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang \
+	    CFLAGS=-Werror all tests >$(BUILD)/clang-build.log 2>&1 \
+	    && echo "PASS  clang build without warnings" \
+	    || { tail -n 30 $(BUILD)/clang-build.log; echo "FAIL  clang build"; exit 1; }
 
 deps:
 	@tools/deps.sh

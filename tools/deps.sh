@@ -8,6 +8,7 @@ need() { missing="$missing $1"; }
 
 command -v cc >/dev/null 2>&1 || need gcc
 command -v make >/dev/null 2>&1 || need make
+command -v clang >/dev/null 2>&1 || need clang
 [ -f /usr/include/mbedtls/ssl.h ] || need libmbedtls-dev
 [ -f /usr/include/jsmn.h ] || need libjsmn-dev
 [ -f /usr/include/cmocka.h ] || need libcmocka-dev

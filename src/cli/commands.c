@@ -1,0 +1,226 @@
+/* rucio-lite command-line tool: the subcommands. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+int cli_wants_help(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+static int no_arguments(const cli_command *cmd, int argc)
+{
+    return argc > 1 ? cli_usage_error(cmd, "takes no arguments") : 0;
+}
+
+/* ---- ping ------------------------------------------------------------------ */
+
+static int cmd_ping(rucio_client *client, int argc, char **argv)
+{
+    char version[64];
+    int rc = no_arguments(cli_find_command("ping"), argc);
+
+    (void)argv;
+    if (rc)
+        return rc;
+    if (rucio_ping(client, version, sizeof version) != RUCIO_OK)
+        return cli_report(client);
+    printf("%s\n", version);
+    return CLI_EXIT_OK;
+}
+
+/* ---- whoami ---------------------------------------------------------------- */
+
+static void print_field(const char *name, const char *value)
+{
+    printf("%-13s: %s\n", name, value[0] ? value : "None");
+}
+
+static int cmd_whoami(rucio_client *client, int argc, char **argv)
+{
+    rucio_account_info info;
+    int rc = no_arguments(cli_find_command("whoami"), argc);
+
+    (void)argv;
+    if (rc)
+        return rc;
+    if (rucio_whoami(client, &info) != RUCIO_OK)
+        return cli_report(client);
+    print_field("status", info.status);
+    print_field("account", info.account);
+    print_field("account_type", info.account_type);
+    print_field("created_at", info.created_at);
+    print_field("updated_at", info.updated_at);
+    print_field("suspended_at", info.suspended_at);
+    print_field("deleted_at", info.deleted_at);
+    print_field("email", info.email);
+    return CLI_EXIT_OK;
+}
+
+/* ---- signurl --------------------------------------------------------------- */
+
+typedef struct signurl_args {
+    const char *rse;
+    const char *service;
+    const char *operation;
+    const char *url;
+    long long lifetime;
+} signurl_args;
+
+static int parse_lifetime(const char *text, long long *out)
+{
+    char *end = NULL;
+    long long v = strtoll(text, &end, 10);
+
+    if (!*text || *end || v <= 0)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_signurl(const cli_command *cmd, int argc, char **argv,
+                         signurl_args *a)
+{
+    static const struct option options[] = {
+        {"rse", required_argument, NULL, 'r'},
+        {"svc", required_argument, NULL, 's'},
+        {"service", required_argument, NULL, 's'},
+        {"op", required_argument, NULL, 'o'},
+        {"operation", required_argument, NULL, 'o'},
+        {"lifetime", required_argument, NULL, 'l'},
+        {NULL, 0, NULL, 0}};
+    int c;
+
+    a->lifetime = RUCIO_SIGNED_URL_LIFETIME;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'r')
+            a->rse = optarg;
+        else if (c == 's')
+            a->service = optarg;
+        else if (c == 'o')
+            a->operation = optarg;
+        else if (c == 'l' && !parse_lifetime(optarg, &a->lifetime))
+            return cli_usage_error(cmd, "--lifetime needs a positive number "
+                                        "of seconds");
+        else if (c != 'l')
+            return cli_usage_error(cmd, "unknown or incomplete option");
+    }
+    if (optind != argc - 1)
+        return cli_usage_error(cmd, "needs exactly one URL");
+    if (!a->rse || !a->service || !a->operation)
+        return cli_usage_error(cmd, "--rse, --svc and --op are required");
+    a->url = argv[optind];
+    return 0;
+}
+
+static int cmd_signurl(rucio_client *client, int argc, char **argv)
+{
+    static char signed_url[RUCIO_BODY_MAX];
+    signurl_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    rc = parse_signurl(cli_find_command("signurl"), argc, argv, &a);
+    if (rc)
+        return rc;
+    if (rucio_get_signed_url(client, a.rse, a.service, a.operation, a.url,
+                             a.lifetime, signed_url,
+                             sizeof signed_url) != RUCIO_OK)
+        return cli_report(client);
+    printf("%s\n", signed_url);
+    return CLI_EXIT_OK;
+}
+
+/* ---- token --------------------------------------------------------------- */
+
+static void print_expiry(int64_t expires)
+{
+    char when[32];
+    time_t t = (time_t)expires;
+    struct tm tm;
+
+    if (!expires || !gmtime_r(&t, &tm)) {
+        printf("expires: unknown (token read from the cache or given)\n");
+        return;
+    }
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    printf("expires: %s (in %lld s)\n", when,
+           (long long)(expires - (int64_t)time(NULL)));
+}
+
+static int cmd_token(rucio_client *client, int argc, char **argv)
+{
+    int show = 0;
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--show") != 0)
+            return cli_usage_error(cli_find_command("token"),
+                                   "unknown argument");
+        show = 1;
+    }
+    if (rucio_authenticate(client) != RUCIO_OK)
+        return cli_report(client);
+    printf("account: %s\n", rucio_client_account(client));
+    print_expiry(rucio_client_token_expires(client));
+    if (show)
+        printf("token: %s\n", client->token);
+    return CLI_EXIT_OK;
+}
+
+/* ---- table --------------------------------------------------------------- */
+
+const cli_command cli_commands[] = {
+    {"ping", cmd_ping, "", "print the server's version",
+     "Needs no authentication.\n"},
+    {"whoami", cmd_whoami, "", "print the account the credentials map to",
+     "Authenticates if no valid token is cached.\n"},
+    {"signurl", cmd_signurl,
+     "--rse RSE --svc gcs|s3|swift --op read|write|delete [--lifetime S] URL",
+     "print a signed URL for a storage object",
+     "  --rse RSE        the storage element (RSE) holding the object\n"
+     "  --svc SERVICE    gcs, s3 or swift (also --service)\n"
+     "  --op OPERATION   read, write or delete (also --operation)\n"
+     "  --lifetime S     seconds the URL stays valid (default 3600)\n"
+     "Only the URL is printed on stdout. Arguments are checked before\n"
+     "anything is sent.\n"},
+    {"token", cmd_token, "[--show]",
+     "authenticate if needed; print the account and the token's expiry",
+     "  --show           also print the token itself (a secret)\n"},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+const cli_command *cli_find_command(const char *name)
+{
+    const cli_command *c;
+
+    for (c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+void cli_print_command_help(const cli_command *cmd)
+{
+    printf("usage: rucio-lite [global options] %s %s\n\n%s.\n%s", cmd->name,
+           cmd->usage, cmd->summary, cmd->help);
+}
+
+int cli_usage_error(const cli_command *cmd, const char *problem)
+{
+    fprintf(stderr, "rucio-lite %s: %s\nusage: rucio-lite [global options] "
+                    "%s %s\n", cmd->name, problem, cmd->name, cmd->usage);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,261 @@
+/* rucio-lite: the REST calls: ping, whoami, get_signed_url. */
+#include "rucio/client.h"
+
+#include <string.h>
+
+#include "json/json.h"
+#include "rucio/errors.h"
+#include "rucio/request.h"
+
+/* Tokens for one flat JSON object of up to this many members. */
+#define OBJECT_TOKENS 64
+
+/* A call starts with no error recorded. */
+static void begin(rucio_client *c)
+{
+    rucio_error_set(&c->error, RUCIO_OK, "", "");
+}
+
+/* Send a GET to the rucio host; a status other than 200 becomes the
+ * error the server described. */
+static rucio_status get_200(rucio_client *c, const char *path,
+                            const char *query, int anonymous,
+                            size_t *out_len)
+{
+    rucio_call call;
+    rucio_status st;
+
+    memset(&call, 0, sizeof call);
+    call.endpoint = RUCIO_ENDPOINT_API;
+    call.path = path;
+    call.query = query;
+    call.anonymous = anonymous;
+    st = rucio_call_send(c, &call, out_len);
+    if (st != RUCIO_OK)
+        return st;
+    if (c->response.status != 200)
+        return rucio_error_from_response(&c->error, &c->response,
+                                         c->scratch.body, *out_len);
+    return RUCIO_OK;
+}
+
+static rucio_status bad_answer(rucio_client *c, const char *what)
+{
+    rucio_error_set(&c->error, RUCIO_E_JSON, "RucioException",
+                    "unexpected answer from the server: ");
+    rucio_error_append(&c->error, what);
+    return RUCIO_E_JSON;
+}
+
+static rucio_status parse_object(rucio_client *c, size_t len, rucio_json *doc,
+                                 rucio_json_token *tokens)
+{
+    if (rucio_json_parse(doc, c->scratch.body, len, tokens, OBJECT_TOKENS) !=
+            RUCIO_OK ||
+        rucio_json_type_of(doc, 0) != RUCIO_JSON_OBJECT)
+        return bad_answer(c, "not a JSON object");
+    return RUCIO_OK;
+}
+
+/* ---- ping ------------------------------------------------------------------ */
+
+/* The Python client sends ping with its token; ping needs none, so it
+ * works before (and without) authentication. */
+rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
+{
+    rucio_json_token tokens[OBJECT_TOKENS];
+    rucio_json doc;
+    size_t len = 0;
+    rucio_status st;
+
+    begin(c);
+    st = get_200(c, "ping", NULL, 1, &len);
+    if (st == RUCIO_OK)
+        st = parse_object(c, len, &doc, tokens);
+    if (st != RUCIO_OK)
+        return st;
+    st = rucio_json_get_string(&doc, rucio_json_object_get(&doc, 0, "version"),
+                               out, cap, NULL);
+    if (st == RUCIO_E_NO_SPACE)
+        return rucio_error_set(&c->error, st, "RucioException",
+                               "version longer than the output buffer");
+    return st == RUCIO_OK ? RUCIO_OK : bad_answer(c, "no \"version\"");
+}
+
+/* ---- whoami ---------------------------------------------------------------- */
+
+/* A string member into out, null or absent as "". */
+static rucio_status member(const rucio_json *doc, const char *key, char *out,
+                           size_t cap)
+{
+    int tok = rucio_json_object_get(doc, 0, key);
+
+    out[0] = '\0';
+    if (tok < 0 || rucio_json_is_null(doc, tok))
+        return RUCIO_OK;
+    return rucio_json_get_string(doc, tok, out, cap, NULL);
+}
+
+static rucio_status read_account(const rucio_json *doc, rucio_account_info *o)
+{
+    rucio_status st = RUCIO_OK;
+
+#define MEMBER(name) \
+    if (st == RUCIO_OK) \
+        st = member(doc, #name, o->name, sizeof o->name)
+    MEMBER(account);
+    MEMBER(account_type);
+    MEMBER(status);
+    MEMBER(email);
+    MEMBER(created_at);
+    MEMBER(updated_at);
+    MEMBER(suspended_at);
+    MEMBER(deleted_at);
+#undef MEMBER
+    return st;
+}
+
+/* GET accounts/whoami answers 303 to accounts/<account>, which the
+ * request loop follows. */
+rucio_status rucio_whoami(rucio_client *c, rucio_account_info *out)
+{
+    rucio_json_token tokens[OBJECT_TOKENS];
+    rucio_json doc;
+    size_t len = 0;
+    rucio_status st;
+
+    begin(c);
+    memset(out, 0, sizeof *out);
+    st = get_200(c, "accounts/whoami", NULL, 0, &len);
+    if (st == RUCIO_OK)
+        st = parse_object(c, len, &doc, tokens);
+    if (st != RUCIO_OK)
+        return st;
+    if (read_account(&doc, out) != RUCIO_OK || !out->account[0])
+        return bad_answer(c, "account fields missing or too long");
+    return RUCIO_OK;
+}
+
+/* ---- get_signed_url ------------------------------------------------------ */
+
+static int one_of(const char *value, const char *const *allowed)
+{
+    for (; *allowed; allowed++)
+        if (strcmp(value, *allowed) == 0)
+            return 1;
+    return 0;
+}
+
+static rucio_status invalid(rucio_client *c, const char *what,
+                            const char *value)
+{
+    rucio_error_set(&c->error, RUCIO_E_INVALID_ARG, "InputValidationError",
+                    what);
+    if (value) {
+        rucio_error_append(&c->error, " (got \"");
+        rucio_error_append(&c->error, value);
+        rucio_error_append(&c->error, "\")");
+    }
+    return RUCIO_E_INVALID_ARG;
+}
+
+static int prefix_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if ((*s | 0x20) != *prefix)
+            return 0;
+    return 1;
+}
+
+/* The URL only travels as a query value (percent-encoded), so it need
+ * not be a valid request target: "http(s)://" and a host suffice, as the
+ * server's urlparse needs; control characters are refused. */
+static int storage_url(const char *url)
+{
+    size_t skip = prefix_nocase(url, "https://") ? 8
+                  : prefix_nocase(url, "http://") ? 7 : 0;
+    const unsigned char *p;
+
+    if (!skip || !url[skip] || strchr("/?#", url[skip]))
+        return 0;
+    for (p = (const unsigned char *)url; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* The Python client sends anything and lets the server refuse it; here a
+ * bad argument never leaves the device. */
+static rucio_status check_signurl_args(rucio_client *c, const char *rse,
+                                       const char *service,
+                                       const char *operation, const char *url,
+                                       int64_t lifetime)
+{
+    static const char *const services[] = {"gcs", "s3", "swift", NULL};
+    static const char *const operations[] = {"read", "write", "delete", NULL};
+
+    if (!rse || !*rse)
+        return invalid(c, "rse must not be empty", NULL);
+    if (!service || !one_of(service, services))
+        return invalid(c, "service must be \"gcs\", \"s3\" or \"swift\"",
+                       service);
+    if (!operation || !one_of(operation, operations))
+        return invalid(c, "operation must be \"read\", \"write\" or \"delete\"",
+                       operation);
+    if (!url || !*url)
+        return invalid(c, "url must not be empty", NULL);
+    if (!storage_url(url))
+        return invalid(c, "url must be an absolute http or https URL", url);
+    if (lifetime <= 0)
+        return invalid(c, "lifetime must be a positive number of seconds",
+                       NULL);
+    return RUCIO_OK;
+}
+
+/* lifetime, rse, svc, op, url: the Python client's order and encoding. */
+static rucio_status encode_signurl_query(rucio_client *c, const char *rse,
+                                         const char *service,
+                                         const char *operation,
+                                         const char *url, int64_t lifetime)
+{
+    char lifetime_text[24];
+    const rucio_query_param params[5] = {
+        {"lifetime", lifetime_text}, {"rse", rse}, {"svc", service},
+        {"op", operation}, {"url", url}};
+    rucio_strbuf b;
+
+    rucio_strbuf_init(&b, lifetime_text, sizeof lifetime_text);
+    rucio_strbuf_put_i64(&b, lifetime);
+    rucio_strbuf_init(&b, c->query, sizeof c->query);
+    rucio_url_encode_query(&b, params, 5);
+    if (b.status != RUCIO_OK)
+        return invalid(c, "url too long for RUCIO_URL_MAX", NULL);
+    return RUCIO_OK;
+}
+
+rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
+                                  const char *service, const char *operation,
+                                  const char *url, int64_t lifetime,
+                                  char *out, size_t cap)
+{
+    size_t len = 0;
+    rucio_status st;
+
+    begin(c);
+    if (out && cap)
+        out[0] = '\0';
+    st = check_signurl_args(c, rse, service, operation, url, lifetime);
+    if (st == RUCIO_OK)
+        st = encode_signurl_query(c, rse, service, operation, url, lifetime);
+    if (st == RUCIO_OK)
+        st = get_200(c, "credentials/signurl", c->query, 0, &len);
+    if (st != RUCIO_OK)
+        return st;
+    if (len == 0)
+        return bad_answer(c, "empty signed URL");
+    if (!out || len >= cap)
+        return rucio_error_set(&c->error, RUCIO_E_NO_SPACE, "RucioException",
+                               "signed URL longer than the output buffer");
+    memcpy(out, c->scratch.body, len + 1);
+    return RUCIO_OK;
+}

@@ -1,0 +1,30 @@
+/*
+ * rucio-lite (private): getting and keeping an auth token.
+ *
+ * Sources, in order: the token held in memory (renewed when it expires
+ * within a minute, which the Python client only notices at the next 401);
+ * for oidc, WLCG bearer token discovery; the token cache file (once per
+ * client); a new authentication at the auth host by the configured type.
+ * Every token obtained from the server is written to the token cache.
+ */
+#ifndef RUCIO_AUTH_H
+#define RUCIO_AUTH_H
+
+#include "rucio/client.h"
+
+/* Seconds before expiry at which a token is renewed before use. */
+#define RUCIO_TOKEN_RENEW_MARGIN 60
+
+/* Make sure client->token holds a token worth sending. */
+rucio_status rucio_auth_ensure(rucio_client *client);
+
+/* The server refused client->token (401): get a new one, never from the
+ * cache (which holds the refused one). */
+rucio_status rucio_auth_renew(rucio_client *client);
+
+/* Parse an auth type name as the Python client spells it ("userpass",
+ * "x509", "x509_proxy", "ssh", "oidc", "gss", and rucio-lite's "token").
+ * RUCIO_AUTH_NONE for anything else. */
+rucio_auth_type rucio_auth_type_from_name(const char *name);
+
+#endif /* RUCIO_AUTH_H */

@@ -1,0 +1,168 @@
+/* rucio-lite: the client object: set-up, TLS material, teardown. */
+#include "rucio/client.h"
+
+#include <string.h>
+
+#include "core/wipe.h"
+#include "rucio/auth.h"
+#include "rucio/errors.h"
+#include "rucio/settings.h"
+
+/* Trusted CAs when neither the caller, X509_CERT_DIR nor rucio.cfg name
+ * any (the Python client falls back to certifi's bundle). */
+#ifndef RUCIO_DEFAULT_CA_FILE
+#define RUCIO_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
+
+void rucio_client_options_default(rucio_client_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->logger.max_level = RUCIO_LOG_INFO;
+}
+
+const rucio_error *rucio_client_last_error(const rucio_client *c)
+{
+    return &c->error;
+}
+
+const char *rucio_client_account(const rucio_client *c)
+{
+    return c->token_account[0] ? c->token_account : c->settings.account;
+}
+
+int64_t rucio_client_token_expires(const rucio_client *c)
+{
+    return c->token_expires;
+}
+
+rucio_status rucio_authenticate(rucio_client *c)
+{
+    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    return rucio_auth_ensure(c);
+}
+
+#if RUCIO_WITH_TLS
+static int is_directory(const rucio_port *p, const char *path)
+{
+    rucio_file_info info;
+
+    return p->fs && p->fs->stat(p->ctx, path, &info) == RUCIO_OK &&
+           info.type == RUCIO_FILE_DIRECTORY;
+}
+
+static void choose_ca(const rucio_client *c, rucio_tls_options *t)
+{
+    const char *ca = c->settings.ca_cert;
+
+    if (c->settings.insecure)
+        return;
+    if (c->settings.ca_mem) {
+        t->ca_mem = c->settings.ca_mem;
+        t->ca_mem_len = c->settings.ca_mem_len;
+    } else if (!ca[0])
+        t->ca_file = RUCIO_DEFAULT_CA_FILE;
+    else if (is_directory(&c->port, ca))
+        t->ca_dir = ca;
+    else
+        t->ca_file = ca;
+}
+
+/* x509 presents certificate and key; a proxy file holds both. */
+static void choose_client_cert(const rucio_client *c, rucio_tls_options *t)
+{
+    const rucio_settings *s = &c->settings;
+
+    if ((s->auth_type == RUCIO_AUTH_X509 ||
+         s->auth_type == RUCIO_AUTH_X509_PROXY) && s->client_cert_mem) {
+        t->cert_mem = s->client_cert_mem;
+        t->cert_mem_len = s->client_cert_mem_len;
+        t->key_mem = s->client_key_mem;
+        t->key_mem_len = s->client_key_mem_len;
+    } else if (s->auth_type == RUCIO_AUTH_X509) {
+        t->cert_file = s->client_cert;
+        t->key_file = s->client_key[0] ? s->client_key : NULL;
+    } else if (s->auth_type == RUCIO_AUTH_X509_PROXY) {
+        t->cert_file = s->client_proxy;
+    }
+}
+
+static rucio_status setup_tls(rucio_client *c)
+{
+    rucio_tls_options t;
+    char err[RUCIO_ERROR_MAX];
+    rucio_status st;
+
+    if (strncmp(c->settings.rucio_host, "https://", 8) != 0 &&
+        strncmp(c->settings.auth_host, "https://", 8) != 0)
+        return RUCIO_OK;
+    memset(&t, 0, sizeof t);
+    choose_ca(c, &t);
+    choose_client_cert(c, &t);
+    t.insecure = c->settings.insecure;
+    st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
+                               sizeof err);
+    if (st != RUCIO_OK)
+        return rucio_error_set(&c->error, st, "ConfigurationError", err);
+    c->tls_ready = 1;
+    return RUCIO_OK;
+}
+#endif
+
+static void init_connections(rucio_client *c)
+{
+    struct rucio_tls_config *tls = NULL;
+
+#if RUCIO_WITH_TLS
+    if (c->tls_ready)
+        tls = &c->tls;
+#endif
+    rucio_http_conn_init(&c->api_conn, &c->port, tls, c->settings.timeout_ms,
+                         &c->logger);
+    rucio_http_conn_init(&c->auth_conn, &c->port, tls, c->settings.timeout_ms,
+                         &c->logger);
+#if RUCIO_WITH_TLS
+    c->auth_conn.present_client_cert =
+        c->settings.auth_type == RUCIO_AUTH_X509 ||
+        c->settings.auth_type == RUCIO_AUTH_X509_PROXY;
+#endif
+}
+
+rucio_status rucio_client_init(rucio_client *c,
+                               const rucio_client_options *opt)
+{
+    rucio_status st;
+
+    memset(c, 0, sizeof *c);
+    if (!opt || !opt->port)
+        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                               "InputValidationError",
+                               "options with a port are required");
+    c->port = *opt->port;
+    c->logger = opt->logger;
+    st = rucio_settings_resolve(c, opt);
+#if RUCIO_WITH_TLS
+    if (st == RUCIO_OK)
+        st = setup_tls(c);
+#endif
+    /* The config text is not needed any more; it may hold a password. */
+    rucio_wipe(c->scratch.config, sizeof c->scratch.config);
+    if (st != RUCIO_OK)
+        return st;
+    init_connections(c);
+    return rucio_error_set(&c->error, RUCIO_OK, "", "");
+}
+
+void rucio_client_free(rucio_client *c)
+{
+    rucio_http_conn_free(&c->api_conn);
+    rucio_http_conn_free(&c->auth_conn);
+#if RUCIO_WITH_TLS
+    if (c->tls_ready)
+        rucio_tls_config_free(&c->tls);
+    c->tls_ready = 0;
+#endif
+    rucio_wipe(c->token, sizeof c->token);
+    rucio_wipe(c->settings.password, sizeof c->settings.password);
+    rucio_wipe(&c->scratch, sizeof c->scratch);
+    rucio_wipe(c->query, sizeof c->query);
+}

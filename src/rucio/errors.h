@@ -1,0 +1,40 @@
+/*
+ * rucio-lite (private): Rucio errors as the Python client reports them.
+ *
+ * A failed call leaves a rucio_error in the client: the server's
+ * ExceptionClass and ExceptionMessage when it sent them, or, for a local
+ * failure, the class the Python client would raise for the same cause.
+ */
+#ifndef RUCIO_ERRORS_H
+#define RUCIO_ERRORS_H
+
+#include <stddef.h>
+
+#include "rucio/client.h"
+
+/* error_code of a Rucio exception class (e.g. 52 for RSENotFound), or 0
+ * when rucio.common.exception has no class of that name. */
+int rucio_exception_code(const char *exception_class);
+
+/* Record a failure: status, class (its code is looked up) and message.
+ * Returns status, so that "return rucio_error_set(...)" reads well. */
+rucio_status rucio_error_set(rucio_error *e, rucio_status status,
+                             const char *exception_class, const char *message);
+
+/* Append text to the message (cut to fit, never overflowing). */
+void rucio_error_append(rucio_error *e, const char *text);
+
+/*
+ * Fill e from a response that is not a success, as Python's
+ * _get_exception does: class and message from the JSON body, else from
+ * the ExceptionClass/ExceptionMessage headers, else RucioException and
+ * "no error information passed (http status code: N)". A class Rucio does
+ * not define (ValueError, KeyError, ...) is kept as text with code 1, the
+ * code of the RucioException the Python client raises for it. Status is
+ * RUCIO_E_AUTH for CannotAuthenticate and 401, else RUCIO_E_SERVER.
+ */
+rucio_status rucio_error_from_response(rucio_error *e,
+                                       const rucio_http_response *resp,
+                                       const char *body, size_t body_len);
+
+#endif /* RUCIO_ERRORS_H */
