@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
+
 /* What the framing fields of one response say, over all their lines. */
 typedef struct framing_fields {
     int te_present;        /* a Transfer-Encoding line was received */
@@ -27,22 +29,11 @@ static int is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-static char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* s[0..n) equals lower (a lower-case literal) ignoring ASCII case. Field
  * names and these tokens are ASCII; the locale must not matter. */
 static int equals_ci(const char *s, size_t n, const char *lower)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (lower[i] == '\0' || ascii_lower(s[i]) != lower[i])
-            return 0;
-    }
-    return lower[n] == '\0';
+    return rucio_ascii_equal_nocase(s, n, lower, strlen(lower));
 }
 
 static int name_is(const char *name, const char *lower)

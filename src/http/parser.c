@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
 #include "http/framing.h"
 
 /* Which part of the message the next byte belongs to. */
@@ -60,33 +61,6 @@ static int is_ws(uint8_t c)
 static int is_bad_ctl(uint8_t c)
 {
     return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
-/* tchar of RFC 9110 section 5.6.2: the characters of a field name. */
-static int is_tchar(uint8_t c)
-{
-    static const char others[] = "!#$%&'*+-.^_`|~";
-    uint8_t lower = (uint8_t)(c | 0x20);
-
-    if ((c >= '0' && c <= '9') || (lower >= 'a' && lower <= 'z'))
-        return 1;
-    return memchr(others, c, sizeof others - 1) != NULL;
-}
-
-static int hex_value(uint8_t c)
-{
-    uint8_t lower = (uint8_t)(c | 0x20);
-
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (lower >= 'a' && lower <= 'f')
-        return lower - 'a' + 10;
-    return -1;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
 }
 
 /* ---- Lines ------------------------------------------------------------------ */
@@ -150,7 +124,8 @@ static int parse_status_line(const char *s, size_t n, int *minor, int *code)
         return 0;
     if ((s[7] != '0' && s[7] != '1') || s[8] != ' ')
         return 0;
-    if (!is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]))
+    if (!rucio_ascii_is_digit(s[9]) || !rucio_ascii_is_digit(s[10]) ||
+        !rucio_ascii_is_digit(s[11]))
         return 0;
     if (n > 12 && s[12] != ' ')
         return 0;
@@ -191,7 +166,7 @@ static rucio_status field_start(rucio_http_parser *p, uint8_t c, int keep)
 
     /* SP or HTAB here is obsolete line folding, or whitespace before the
      * first field; a client may refuse both (RFC 9112 sections 2.2, 5.2). */
-    if (!is_tchar(c))
+    if (!rucio_ascii_is_tchar(c))
         return RUCIO_E_PROTOCOL;
     if (field_count(p, keep) >= RUCIO_HTTP_MAX_HEADERS)
         return RUCIO_E_TOO_MANY_HEADERS;
@@ -209,7 +184,7 @@ static rucio_status field_name_byte(rucio_http_parser *p, uint8_t c, int keep)
 
     if (c != ':') {
         /* Whitespace before the colon must be refused (RFC 9112 5.1). */
-        if (!is_tchar(c))
+        if (!rucio_ascii_is_tchar(c))
             return RUCIO_E_PROTOCOL;
         return keep ? store_byte(r, c) : RUCIO_OK;
     }
@@ -366,7 +341,7 @@ static rucio_status after_size_byte(rucio_http_parser *p, uint8_t c)
 
 static rucio_status chunk_size_byte(rucio_http_parser *p, uint8_t c)
 {
-    int digit = hex_value(c);
+    int digit = rucio_ascii_hex_value(c);
     rucio_status st;
 
     switch (p->part) {

@@ -11,25 +11,16 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
+
 /* ---- Checks ---------------------------------------------------------------- */
-
-/* RFC 7230 3.2.6 tchar. */
-static int is_tchar(unsigned char c)
-{
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-        (c >= '0' && c <= '9'))
-        return 1;
-    return memchr(extra, c, sizeof extra - 1) != NULL;
-}
 
 static int is_token(const char *s)
 {
     if (*s == '\0')
         return 0;
     for (; *s; s++)
-        if (!is_tchar((unsigned char)*s))
+        if (!rucio_ascii_is_tchar((unsigned char)*s))
             return 0;
     return 1;
 }
@@ -56,28 +47,19 @@ static int is_target_text(const char *s, size_t len)
     return 1;
 }
 
-static int equals_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        unsigned char x = (unsigned char)*a;
-        unsigned char y = (unsigned char)*b;
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-    }
-    return *a == *b;
-}
-
 /* The writer sends these itself; a second copy from the caller would
  * give the server two conflicting values (request smuggling). */
 static int is_writer_header(const char *name)
 {
-    return equals_nocase(name, "host") ||
-           equals_nocase(name, "content-length") ||
-           equals_nocase(name, "transfer-encoding");
+    static const char *const owned[] = {"host", "content-length",
+                                        "transfer-encoding"};
+    size_t len = strlen(name);
+    size_t i;
+
+    for (i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (rucio_ascii_equal_nocase(name, len, owned[i], strlen(owned[i])))
+            return 1;
+    return 0;
 }
 
 static rucio_status check_url(const rucio_url *u)

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
 /* ---- Buffer sink --------------------------------------------------------------- */
 
 void rucio_http_buffer_init(rucio_http_buffer *b, char *data, size_t cap)
@@ -39,19 +40,10 @@ void rucio_http_buffer_sink(rucio_http_buffer *b, rucio_http_sink *out_sink)
 
 /* ---- Headers ------------------------------------------------------------------ */
 
-static char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* Field names are ASCII tokens: compare without the locale. */
 static int names_equal(const char *a, const char *b)
 {
-    while (*a != '\0' && ascii_lower(*a) == ascii_lower(*b)) {
-        a++;
-        b++;
-    }
-    return *a == '\0' && *b == '\0';
+    return rucio_ascii_equal_nocase(a, strlen(a), b, strlen(b));
 }
 
 const char *rucio_http_response_header(const rucio_http_response *resp,

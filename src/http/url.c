@@ -11,38 +11,27 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
+
 static int is_visible_ascii(unsigned char c)
 {
     return c > 0x20 && c < 0x7f;
 }
 
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_hex_digit(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 /* Host names and IPv4 dotted quads; '_' is not valid DNS but appears in
  * real site-local names and Python accepts it. */
 static int is_host_char(unsigned char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+    return rucio_ascii_is_alpha(c) || rucio_ascii_is_digit(c) || c == '-' ||
+           c == '.' || c == '_';
 }
 
 /* '.' is for an embedded IPv4 tail such as [::ffff:1.2.3.4]. No '%', so
  * zone ids are refused: they mean nothing to the server. */
 static int is_ipv6_char(unsigned char c)
 {
-    return is_hex_digit(c) || c == ':' || c == '.';
+    return rucio_ascii_hex_value(c) >= 0 || c == ':' || c == '.';
 }
 
 /* Spaces, control bytes, DEL and non-ASCII are refused everywhere,
@@ -59,16 +48,7 @@ static int has_prefix_nocase(const char *s, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
 
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        if (c != (unsigned char)prefix[i])
-            return 0;
-    }
-    return 1;
+    return len >= n && rucio_ascii_equal_nocase(s, n, prefix, n);
 }
 
 /* Length of the "http://" or "https://" prefix, or 0 for anything else. */
@@ -148,7 +128,7 @@ static rucio_status parse_port(const char *s, const char *end, rucio_url *u)
     if (s == end)
         return RUCIO_E_BAD_URL;
     for (; s < end; s++) {
-        if (!is_digit((unsigned char)*s))
+        if (!rucio_ascii_is_digit((unsigned char)*s))
             return RUCIO_E_BAD_URL;
         value = value * 10 + (uint32_t)(*s - '0');
         if (value > 65535)

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "json/utf8.h"
 
 typedef enum walk_step {
@@ -42,21 +43,6 @@ static int is_json_space(int c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static int read_hex4(const char *s, uint32_t *out)
 {
@@ -64,7 +50,7 @@ static int read_hex4(const char *s, uint32_t *out)
     int i;
 
     for (i = 0; i < 4; i++) {
-        int h = hex_value(s[i]);
+        int h = rucio_ascii_hex_value(s[i]);
         if (h < 0)
             return 0;
         v = (v << 4) | (uint32_t)h;
@@ -192,7 +178,7 @@ static size_t skip_digits(json_walk *w)
 {
     size_t n = 0;
 
-    while (is_digit(peek(w))) {
+    while (rucio_ascii_is_digit(peek(w))) {
         w->pos++;
         n++;
     }
@@ -249,7 +235,7 @@ static int walk_primitive(json_walk *w)
 
     if (idx < 0)
         return -1;
-    ok = (c == '-' || is_digit(c)) ? walk_number_text(w)
+    ok = (c == '-' || rucio_ascii_is_digit(c)) ? walk_number_text(w)
                                    : walk_literal_text(w);
     return ok && token_ends_at(w, idx, w->pos) ? idx : -1;
 }
@@ -600,7 +586,7 @@ static rucio_status parse_int64(const char *s, size_t n, int64_t *out)
 
     for (i = (size_t)neg; i < n; i++) {
         unsigned d = (unsigned)(s[i] - '0');
-        if (!is_digit(s[i]) || v > (limit - d) / 10u)
+        if (!rucio_ascii_is_digit(s[i]) || v > (limit - d) / 10u)
             return RUCIO_E_JSON;
         v = v * 10u + d;
     }

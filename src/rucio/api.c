@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
 #include "json/json.h"
 #include "rucio/errors.h"
 #include "rucio/request.h"
@@ -161,10 +162,9 @@ static rucio_status invalid(rucio_client *c, const char *what,
 
 static int prefix_nocase(const char *s, const char *prefix)
 {
-    for (; *prefix; s++, prefix++)
-        if ((*s | 0x20) != *prefix)
-            return 0;
-    return 1;
+    size_t n = strlen(prefix);
+
+    return strlen(s) >= n && rucio_ascii_equal_nocase(s, n, prefix, n);
 }
 
 /* The URL only travels as a query value (percent-encoded), so it need

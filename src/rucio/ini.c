@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "json/utf8.h"
 #include "rucio/pyspace.h"
 #include "rucio/strbuf.h"
@@ -141,23 +142,10 @@ static int span_equal(span a, span b)
     return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
 /* optionxform is str.lower(); only ASCII letters fold here (ini.h). */
 static int name_equal(span a, span b)
 {
-    size_t i;
-
-    if (!a.p || !b.p || a.n != b.n)
-        return 0;
-    for (i = 0; i < a.n; i++)
-        if (ascii_lower((unsigned char)a.p[i]) !=
-            ascii_lower((unsigned char)b.p[i]))
-            return 0;
-    return 1;
+    return a.p && b.p && rucio_ascii_equal_nocase(a.p, a.n, b.p, b.n);
 }
 
 static int is_default(span section)
@@ -612,15 +600,12 @@ static int boolean_state(const char *value, int *out)
 {
     static const char *const states[] = {"1",  "yes", "true",  "on",
                                          "0",  "no",  "false", "off"};
-    size_t i, k;
+    size_t len = strlen(value);
+    size_t i;
 
     for (i = 0; i < sizeof states / sizeof states[0]; i++) {
-        for (k = 0; states[i][k] &&
-                    ascii_lower((unsigned char)value[k]) ==
-                        (unsigned char)states[i][k];
-             k++)
-            ;
-        if (!states[i][k] && !value[k]) {
+        if (rucio_ascii_equal_nocase(value, len, states[i],
+                                     strlen(states[i]))) {
             *out = i < 4;
             return 1;
         }

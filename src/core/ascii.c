@@ -1,0 +1,27 @@
+/* rucio-lite: locale-free ASCII comparisons. */
+#include "core/ascii.h"
+
+#include <string.h>
+
+int rucio_ascii_is_tchar(int c)
+{
+    static const char others[] = "!#$%&'*+-.^_`|~";
+
+    if (rucio_ascii_is_digit(c) || rucio_ascii_is_alpha(c))
+        return 1;
+    return c > 0 && c < 0x7f && memchr(others, c, sizeof others - 1) != NULL;
+}
+
+int rucio_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
+                             size_t b_len)
+{
+    size_t i;
+
+    if (a_len != b_len)
+        return 0;
+    for (i = 0; i < a_len; i++)
+        if (rucio_ascii_lower((unsigned char)a[i]) !=
+            rucio_ascii_lower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
