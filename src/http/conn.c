@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+#include "core/wipe.h"
+
 #define DEFAULT_TIMEOUT_MS 600000u
 
 /* What went wrong on a connection, and whether resending may help. */
@@ -58,8 +60,16 @@ static void set_error(rucio_http_conn *c, const char *what, const char *why)
     }
 }
 
+/* The buffers held the last request and response: tokens, passwords. */
+static void wipe_buffers(rucio_http_conn *c)
+{
+    rucio_wipe(c->tx, sizeof c->tx);
+    rucio_wipe(c->rx, sizeof c->rx);
+}
+
 void rucio_http_conn_close(rucio_http_conn *c)
 {
+    wipe_buffers(c);
     if (!c->open)
         return;
 #if RUCIO_WITH_TLS

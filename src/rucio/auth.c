@@ -222,6 +222,8 @@ static rucio_status sign_challenge(rucio_client *c, const char *challenge,
                                c->scratch.body, sizeof c->scratch.body,
                                &key_len);
     if (st != RUCIO_OK) {
+        /* A file too large for the buffer left its beginning there. */
+        rucio_wipe(c->scratch.body, sizeof c->scratch.body);
         rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
                         "cannot read the ssh private key ");
         rucio_error_append(&c->error, c->settings.ssh_private_key);

@@ -165,4 +165,7 @@ void rucio_client_free(rucio_client *c)
     rucio_wipe(c->settings.password, sizeof c->settings.password);
     rucio_wipe(&c->scratch, sizeof c->scratch);
     rucio_wipe(c->query, sizeof c->query);
+    /* The connections wipe their own buffers when closed; the headers of
+     * the last response may hold X-Rucio-Auth-Token. */
+    rucio_wipe(&c->response, sizeof c->response);
 }

@@ -10,6 +10,10 @@
 #define MAX_ATTEMPTS 3       /* BaseClient.AUTH_RETRIES + 1 */
 #define MAX_REDIRECTS 5
 #define MAX_BACKOFF_MS 10000u
+/* Longest wait a server's Retry-After may ask for. */
+#ifndef RUCIO_RETRY_AFTER_MAX_MS
+#define RUCIO_RETRY_AFTER_MAX_MS 60000u
+#endif
 
 /* ---- response body ----------------------------------------------------- */
 
@@ -215,7 +219,7 @@ int rucio_retry_after_ms(const char *value, int64_t now_seconds,
 }
 
 /* min(10, 0.25 * 2^attempt) s, or what Retry-After asks for, bounded by
- * the client timeout so that a server cannot park us forever. */
+ * a minute and the client timeout so that a server cannot park us. */
 static uint32_t backoff_ms(const rucio_client *c, int attempt)
 {
     const char *retry_after =
@@ -226,9 +230,12 @@ static uint32_t backoff_ms(const rucio_client *c, int attempt)
         ms = MAX_BACKOFF_MS;
     if (retry_after &&
         rucio_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
-                             &ms) &&
-        ms > c->settings.timeout_ms)
-        ms = c->settings.timeout_ms;
+                             &ms)) {
+        if (ms > RUCIO_RETRY_AFTER_MAX_MS)
+            ms = RUCIO_RETRY_AFTER_MAX_MS;
+        if (ms > c->settings.timeout_ms)
+            ms = c->settings.timeout_ms;
+    }
     return ms;
 }
 

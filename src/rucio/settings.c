@@ -189,11 +189,12 @@ static found lookup(source *s, const char *option, const char *env_name,
     return config_value(s, key, out, cap);
 }
 
-/* A required value is missing: ConfigNotFound when there is no file to
- * take it from, else MissingClientParameter (as Python words it). */
+/* A required value is missing: ConfigNotFound when rucio.cfg was looked
+ * for and not found, else MissingClientParameter (as Python words it).
+ * Without files nothing was looked for: the caller must pass it. */
 static rucio_status missing(source *s, const char *prefix, const char *key)
 {
-    if (!s->text && !s->opt->no_config) {
+    if (!s->text && !s->opt->no_config && s->c->port.fs) {
         fail(s, RUCIO_E_CONFIG_NOT_FOUND, "ConfigNotFound",
              "Could not load Rucio configuration file. Rucio looked in "
              "the following paths for a configuration file, in order: ");
