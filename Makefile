@@ -4,6 +4,7 @@
 #   make test            every test (installs what is missing first)
 #   make demo            the real Rucio server, asked for signed URLs
 #   make deps            install missing Debian packages (or say which)
+#   make mbedtls36       mbedTLS 3.6 from Debian 13's source, for MBEDTLS_PREFIX
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # Sources are found by folder, so a new file in a layer needs no edit here.
@@ -61,7 +62,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test unit-test integration-test deps demo \
-        install clean check-heap check-clang
+        install clean check-heap check-clang mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -135,6 +136,10 @@ check-clang:
 
 deps:
 	@tools/deps.sh
+
+# Built into $(BUILD)/mbedtls36/prefix, never committed (docs/testing.md).
+mbedtls36:
+	@CC="$(CC)" tools/mbedtls36.sh $(BUILD)
 
 demo: deps
 	$(MAKE) --no-print-directory all

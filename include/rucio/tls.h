@@ -11,7 +11,7 @@
  * insecure option is set. A host name is used for SNI and checked against
  * the certificate; an IP address is checked against the certificate's
  * iPAddress SANs only, and not sent as SNI (RFC 6066 allows names only).
- * mbedTLS allocates its record buffers itself; see docs/memory.md.
+ * mbedTLS allocates its record buffers itself; see docs/design.md (Memory).
  */
 #ifndef RUCIO_TLS_H
 #define RUCIO_TLS_H

@@ -68,11 +68,30 @@ static rucio_status seed_generator(rucio_tls_config *cfg, char *err,
     if (ret != 0)
         return fail(err, cap, ret, "cannot seed the TLS random generator "
                                    "from the port");
+    return RUCIO_OK;
+}
+
+/*
+ * 3.x runs TLS 1.3's key exchange and key schedule, and in some
+ * configurations hashes, AES and key parsing, through PSA, which must be
+ * initialised first. It keeps its state inside mbedTLS and may be called
+ * any number of times, so each configuration calls it rather than asking
+ * the application to. PSA has its own random generator, fed by mbedTLS's
+ * entropy sources and not by the port (a target without them needs
+ * MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG). PSA is never shut down here: other
+ * configurations in the process may still use it.
+ */
+static rucio_status init_psa(char *err, size_t cap)
+{
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
-    /* TLS 1.3 in 3.x runs its key schedule through PSA, which needs this
-     * once per process; it is idempotent. */
-    if (psa_crypto_init() != PSA_SUCCESS)
-        return fail(err, cap, 0, "cannot initialise PSA crypto");
+    psa_status_t st = psa_crypto_init();
+
+    if (st != PSA_SUCCESS)
+        return fail(err, cap, 0, "cannot initialise PSA crypto (%d)",
+                    (int)st);
+#else
+    (void)err;
+    (void)cap;
 #endif
     return RUCIO_OK;
 }
@@ -508,7 +527,9 @@ rucio_status rucio_tls_config_init(rucio_tls_config *cfg,
         return RUCIO_E_INVALID_ARG;
     }
     init_members(cfg, port, opt, log);
-    st = seed_generator(cfg, err, err_cap);
+    st = init_psa(err, err_cap);
+    if (st == RUCIO_OK)
+        st = seed_generator(cfg, err, err_cap);
     if (st == RUCIO_OK)
         st = load_cas(cfg, opt, err, err_cap);
     if (st == RUCIO_OK)

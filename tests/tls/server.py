@@ -12,8 +12,10 @@ sessions the client resumed, and serves:
                     byte i of the body is i % 251
   /close            a small body, then the server closes (Connection: close)
 
-With --stall it accepts connections and never answers a handshake. It
-exits by itself when its parent process is gone or after --max-seconds.
+With --max-tls 1.2 it offers nothing newer than TLS 1.2, so that a client
+that would otherwise negotiate TLS 1.3 is tested with 1.2 as well. With
+--stall it accepts connections and never answers a handshake. It exits
+by itself when its parent process is gone or after --max-seconds.
 
 The TLS handshake runs in the connection's own thread, so a client that
 stalls or fails its handshake never blocks the accept loop.
@@ -180,6 +182,8 @@ def watch_parent(limit_s):
 def make_context(args):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
+    if args.max_tls == "1.2":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     if args.client_ca:
         ctx.load_verify_locations(args.client_ca)
         ctx.verify_mode = ssl.CERT_REQUIRED if args.require_client_cert \
@@ -195,6 +199,8 @@ def main():
     ap.add_argument("--key", required=True)
     ap.add_argument("--client-ca", help="CA for client certificates")
     ap.add_argument("--require-client-cert", action="store_true")
+    ap.add_argument("--max-tls", choices=("1.2", "1.3"), default="1.3",
+                    help="newest TLS version offered")
     ap.add_argument("--stall", action="store_true",
                     help="accept connections but never answer the handshake")
     ap.add_argument("--port-file", required=True)

@@ -10,9 +10,10 @@
  *   request=<i> status=<code> bytes=<n> connects=<n> resumed=<0|1>
  *
  * followed by "body=<body>" unless --count-only, and at the end
- * "maxrss_kib=<peak RSS>". On failure it prints "error=<status>: <why>"
- * and exits 1. Log lines (the insecure warning, and everything with
- * --verbose) go to stderr.
+ * "maxrss_kib=<peak RSS>" and "mbedtls=<version> tls13=<yes|no>" (whether
+ * the mbedTLS it was built with can negotiate TLS 1.3). On failure it
+ * prints "error=<status>: <why>" and exits 1. Log lines (the insecure
+ * warning, and everything with --verbose) go to stderr.
  *
  * Options: --ca FILE  --ca-dir DIR  --cert FILE  --key FILE
  *          --host ADDR       where to connect (default 127.0.0.1)
@@ -37,9 +38,17 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <mbedtls/version.h> /* and, through it, the mbedTLS config */
+
 #include "rucio/http.h"
 #include "rucio/port_posix.h"
 #include "rucio/tls.h"
+
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define TLS13 "yes"
+#else
+#define TLS13 "no"
+#endif
 
 #define MAX_PATHS 16
 #define BODY_CAP (64 * 1024)
@@ -316,5 +325,6 @@ int main(int argc, char **argv)
     ok = run(&o, &port, &log);
     getrusage(RUSAGE_SELF, &ru);
     printf("maxrss_kib=%ld\n", ru.ru_maxrss);
+    printf("mbedtls=%s tls13=%s\n", MBEDTLS_VERSION_STRING, TLS13);
     return ok ? 0 : 1;
 }
