@@ -132,6 +132,16 @@ static rucio_status io_failure(rucio_http_conn *c, rucio_io io,
         return RUCIO_E_CLOSED;
     default:
         set_error(c, doing, "connection reset or broken");
+#if RUCIO_WITH_TLS
+        /* A TLS alert says more, e.g. a TLS 1.3 server refusing the
+         * client certificate after our side of the handshake ended. */
+        if (c->https && c->tls_conn.last_error < 0) {
+            char why[96];
+
+            rucio_tls_describe(&c->tls_conn, why, sizeof why);
+            set_error(c, doing, why);
+        }
+#endif
         return RUCIO_E_IO;
     }
 }

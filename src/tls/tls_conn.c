@@ -336,6 +336,7 @@ static void begin_operation(rucio_tls_conn *t, uint64_t deadline_ms)
 {
     t->deadline_ms = deadline_ms;
     t->last_io = RUCIO_IO_DATA;
+    t->last_error = 0;
 }
 
 /* Bind the config for the client-certificate choice, reset the context
