@@ -14,8 +14,9 @@ command -v clang >/dev/null 2>&1 || need clang
 [ -f /usr/include/cmocka.h ] || need libcmocka-dev
 command -v openssl >/dev/null 2>&1 || need openssl
 command -v ssh-keygen >/dev/null 2>&1 || need openssh-client
-command -v python3 >/dev/null 2>&1 || need python3
-python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv
+# The test venv is made with Debian's interpreter (tests/rucio-server/venv.sh).
+[ -x /usr/bin/python3 ] || need python3
+/usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv
 
 [ -n "$missing" ] || exit 0
 
