@@ -62,7 +62,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test unit-test integration-test deps demo \
-        install clean check-heap check-clang mbedtls36
+        install clean check-heap check-clang FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -95,7 +95,8 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(TPORT_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TPORT_LIB) $(LIB) $(LDLIBS) -o $@
 
-$(PC): Makefile
+# Rewritten every time: it records PREFIX, which may differ per command.
+$(PC): FORCE
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
 	    'includedir=$${prefix}/include' '' 'Name: rucio' \
@@ -155,5 +156,7 @@ install: $(LIB) $(CLI) $(PC)
 
 clean:
 	rm -rf $(BUILD)
+
+FORCE:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
