@@ -12,18 +12,9 @@
 #include <mbedtls/asn1.h>
 #include <mbedtls/oid.h>
 
-/* ---- text to bytes ------------------------------------------------------- */
+#include "core/ascii.h"
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* ---- text to bytes ------------------------------------------------------- */
 
 /* One decimal part of a dotted quad: 0-255, no leading zero, no sign. */
 static const char *parse_octet(const char *s, uint8_t *out)
@@ -31,7 +22,7 @@ static const char *parse_octet(const char *s, uint8_t *out)
     unsigned v = 0;
     int digits = 0;
 
-    while (s[digits] >= '0' && s[digits] <= '9' && digits < 4) {
+    while (rucio_ascii_is_digit(s[digits]) && digits < 4) {
         v = v * 10u + (unsigned)(s[digits] - '0');
         digits++;
     }
@@ -62,8 +53,8 @@ static const char *parse_group(const char *s, uint16_t *out)
     unsigned v = 0;
     int digits = 0;
 
-    while (digits < 5 && hex_value(s[digits]) >= 0) {
-        v = (v << 4) | (unsigned)hex_value(s[digits]);
+    while (digits < 5 && rucio_ascii_hex_value(s[digits]) >= 0) {
+        v = (v << 4) | (unsigned)rucio_ascii_hex_value(s[digits]);
         digits++;
     }
     if (digits == 0 || digits > 4)

@@ -26,14 +26,11 @@
 #include "rucio/port_posix.h"
 #include "test/port_script.h"
 
-#define MAX_ENV 24
 #define TEST_UID 4000000123ul
 
 typedef struct world {
     rucio_script_port sp;
-    const char *env[MAX_ENV + 1];
-    char env_text[MAX_ENV][600];
-    size_t env_count;
+    rt_env env;
     rucio_client_options opt;
     rucio_client client;
     char tmp[256];
@@ -51,7 +48,7 @@ static int setup(void **state)
     rt_temp_dir(W.tmp, sizeof W.tmp);
     rucio_script_port_init(&W.sp, NULL, 0);
     W.sp.port.fs = rucio_port_posix_fs();
-    W.sp.env = W.env;
+    W.sp.env = W.env.list;
     W.sp.uid = TEST_UID;
     snprintf(W.default_proxy, sizeof W.default_proxy, "/tmp/x509up_u%lu",
              TEST_UID);
@@ -74,12 +71,7 @@ static int teardown(void **state)
 
 static void set_env(const char *name, const char *value)
 {
-    assert_true(W.env_count < MAX_ENV);
-    snprintf(W.env_text[W.env_count], sizeof W.env_text[0], "%s=%s", name,
-             value);
-    W.env[W.env_count] = W.env_text[W.env_count];
-    W.env_count++;
-    W.env[W.env_count] = NULL;
+    rt_env_set(&W.env, name, value);
 }
 
 /* <tmp>/<rel> into W.path[slot]. */

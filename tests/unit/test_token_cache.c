@@ -28,13 +28,10 @@
 #include "rucio/token_cache.h"
 #include "test/port_script.h"
 
-#define MAX_ENV 16
 
 typedef struct world {
     rucio_script_port sp;
-    const char *env[MAX_ENV + 1];
-    char env_text[MAX_ENV][600];
-    size_t env_count;
+    rt_env env;
     char tmp[64];
     char path[RUCIO_PATH_MAX];
     char expected[RUCIO_PATH_MAX];
@@ -51,7 +48,7 @@ static int setup(void **state)
     rt_temp_dir(W.tmp, sizeof W.tmp);
     rucio_script_port_init(&W.sp, NULL, 0);
     W.sp.port.fs = rucio_port_posix_fs();
-    W.sp.env = W.env;
+    W.sp.env = W.env.list;
     return 0;
 }
 
@@ -64,12 +61,7 @@ static int teardown(void **state)
 
 static void set_env(const char *name, const char *value)
 {
-    assert_true(W.env_count < MAX_ENV);
-    snprintf(W.env_text[W.env_count], sizeof W.env_text[0], "%s=%s", name,
-             value);
-    W.env[W.env_count] = W.env_text[W.env_count];
-    W.env_count++;
-    W.env[W.env_count] = NULL;
+    rt_env_set(&W.env, name, value);
 }
 
 /* <tmp>/<rel> into scratch slot, created as a directory when mkdir. */
@@ -268,8 +260,7 @@ static void test_user_name_order(void **state)
         char tail[200];
         const char *who = first < 4 ? values[first] : "dbuser";
 
-        W.env_count = 0;
-        W.env[0] = NULL;
+        rt_env_clear(&W.env);
         set_env("TMPDIR", W.tmp);
         for (i = 0; i < 4; i++)
             set_env(names[i], i < first ? "" : values[i]);
@@ -441,9 +432,9 @@ static int run_python(const char *mode, const char *account, const char *vo,
         rt_write_file(config, "[client]\n", 0644);
     n = (size_t)snprintf(command, sizeof command,
                          "env -i PATH=/usr/bin:/bin RUCIO_CONFIG='%s'", config);
-    for (i = 0; i < W.env_count; i++)
+    for (i = 0; i < W.env.count; i++)
         n += (size_t)snprintf(command + n, sizeof command - n, " '%s'",
-                              W.env[i]);
+                              W.env.list[i]);
     snprintf(command + n, sizeof command - n, " '%s' -c '%s' '%s' '%s' '%s' '%s'",
              python, python_script, mode, account ? account : "", vo,
              token ? token : "");
@@ -502,8 +493,7 @@ static void test_python_same_temp_and_user_search(void **state)
     set_env("LNAME", "lname-user");
     set_env("USERNAME", "username-user");
     compare_path_with_python("root", "def");
-    W.env_count = 0;
-    W.env[0] = NULL;
+    rt_env_clear(&W.env);
     set_env("TMP", W.scratch[1]);
     set_env("USERNAME", "only-username");
     compare_path_with_python("root", "def");

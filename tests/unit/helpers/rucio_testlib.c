@@ -187,3 +187,18 @@ const char *rt_python(void)
                  rt_unit_dir());
     return access(python, X_OK) == 0 ? python : NULL;
 }
+
+void rt_env_set(rt_env *env, const char *name, const char *value)
+{
+    assert_true(env->count < RT_ENV_MAX);
+    snprintf(env->text[env->count], sizeof env->text[0], "%s=%s", name, value);
+    env->list[env->count] = env->text[env->count];
+    env->count++;
+    env->list[env->count] = NULL;
+}
+
+void rt_env_clear(rt_env *env)
+{
+    env->count = 0;
+    env->list[0] = NULL;
+}

@@ -43,6 +43,21 @@ void rt_log_capture(void *user, rucio_log_level level, const char *msg);
 /* Nonzero when any captured line contains needle. */
 int rt_log_contains(const rt_log *log, const char *needle);
 
+/* An environment for the scripted port: "NAME=value" strings, kept
+ * NULL-terminated in list (hand list to rucio_script_port.env). */
+#define RT_ENV_MAX 24
+typedef struct rt_env {
+    const char *list[RT_ENV_MAX + 1];
+    char text[RT_ENV_MAX][600];
+    size_t count;
+} rt_env;
+
+/* Add NAME=value (fails the running test when full). */
+void rt_env_set(rt_env *env, const char *name, const char *value);
+
+/* Forget every variable. */
+void rt_env_clear(rt_env *env);
+
 /* The test venv's python ($RUCIO_TEST_VENV or <repo>/.venv), or NULL when
  * it is not installed. */
 const char *rt_python(void);
