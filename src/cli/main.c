@@ -70,24 +70,33 @@ static void log_to_stderr(void *user, rucio_log_level level, const char *msg)
     fprintf(stderr, "rucio-lite: %s: %s\n", names[level], msg);
 }
 
-/* The first line of a file, without its line ending. */
+/* The first line of a file, without its line ending. A line that does
+ * not fit is refused rather than cut: a cut password fails obscurely. */
 static int read_password(const char *path, char *out, size_t cap)
 {
     FILE *f = fopen(path, "r");
-    int ok;
+    const char *problem = NULL;
+    size_t len;
 
     if (!f) {
         fprintf(stderr, "rucio-lite: cannot read the password file %s\n",
                 path);
         return 0;
     }
-    ok = fgets(out, (int)cap, f) != NULL;
+    if (!fgets(out, (int)cap, f))
+        problem = "is empty";
+    else if ((len = strlen(out)) == cap - 1 && out[len - 1] != '\n' &&
+             fgetc(f) != EOF)
+        problem = "has a first line longer than rucio-lite accepts";
     fclose(f);
-    if (ok)
-        out[strcspn(out, "\r\n")] = '\0';
-    else
-        fprintf(stderr, "rucio-lite: the password file %s is empty\n", path);
-    return ok;
+    if (problem) {
+        memset(out, 0, cap);
+        fprintf(stderr, "rucio-lite: the password file %s %s\n", path,
+                problem);
+        return 0;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    return 1;
 }
 
 static int parse_timeout(const char *text, uint32_t *out_ms)

@@ -120,6 +120,8 @@ static rucio_status resolve_location(rucio_client *c, const char *loc)
                 end--;
             keep += end;
         } else if (loc[0] != '/') {
+            if (keep + 1 >= sizeof c->url)
+                return RUCIO_E_NO_SPACE;
             url[keep++] = '/';
         }
     }

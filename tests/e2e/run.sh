@@ -250,6 +250,18 @@ cli_wrong_password() {
     [ ! -e "$(token_file)" ] || fail "a token was cached after a refused login"
 }
 
+# A password the CLI cannot hold whole is refused, never cut, and
+# nothing is sent.
+cli_long_password() {
+    local before
+    before=$(log_lines)
+    password_file pw "$(head -c 300 /dev/zero | tr '\0' x)"
+    run who "$cli" --password-file pw whoami
+    expect_rc 1 who
+    expect_in who.err "longer than rucio-lite accepts"
+    expect_eq "$(log_lines)" "$before" "requests sent"
+}
+
 lib_wrong_password() {
     password_file pw not-the-password
     run who "$driver" --password-file pw whoami
@@ -767,6 +779,7 @@ check "cli userpass" cli_auth /auth/userpass -S userpass
 check "lib userpass" lib_auth /auth/userpass --auth-type userpass
 check "cli userpass wrong password" cli_wrong_password
 check "lib userpass wrong password" lib_wrong_password
+check "cli password file too long" cli_long_password
 check "cli x509" cli_auth /auth/x509 -S x509 --certificate "$pki/user.pem" --client-key "$pki/user.key"
 check "lib x509" lib_auth /auth/x509 --auth-type x509 --cert "$pki/user.pem" --key "$pki/user.key"
 check "cli x509_proxy" cli_auth /auth/x509_proxy -S x509_proxy --proxy "$pki/proxy.pem"
