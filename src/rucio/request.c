@@ -250,10 +250,55 @@ static rucio_status connection_failed(rucio_client *c, const rucio_call *call,
     return st;
 }
 
+/* What a finished attempt leads to. */
+typedef enum next_step { STEP_DONE, STEP_AGAIN, STEP_FAILED } next_step;
+
+/* A connection failure: try again at once while [client] request_retries
+ * and the attempts allow (the Python client does not sleep here). */
+static next_step after_failure(rucio_client *c, const rucio_call *call,
+                               int attempt, rucio_status *st)
+{
+    if (connection_error(*st) && attempt <= c->settings.request_retries &&
+        attempt + 1 < MAX_ATTEMPTS) {
+        rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying",
+                  conn_for(c, call->endpoint)->error);
+        return STEP_AGAIN;
+    }
+    *st = connection_failed(c, call, *st);
+    return STEP_FAILED;
+}
+
+/* A response: back off on 502/503/504, re-authenticate once on 401,
+ * else it is the answer. The last attempt's response is always final. */
+static next_step after_response(rucio_client *c, const rucio_call *call,
+                                int attempt, int *reauthenticated,
+                                rucio_status *st)
+{
+    int status = c->response.status;
+
+    if (attempt + 1 == MAX_ATTEMPTS)
+        return STEP_DONE;
+    if (status == 502 || status == 503 || status == 504) {
+        uint32_t ms = backoff_ms(c, attempt);
+
+        rucio_log(&c->logger, RUCIO_LOG_INFO,
+                  "server answered %d; retrying in %u ms", status,
+                  (unsigned)ms);
+        c->port.sleep_ms(c->port.ctx, ms);
+        return STEP_AGAIN;
+    }
+    if (status != 401 || call->anonymous || *reauthenticated)
+        return STEP_DONE;
+    *reauthenticated = 1;
+    *st = rucio_auth_renew(c);
+    return *st == RUCIO_OK ? STEP_AGAIN : STEP_FAILED;
+}
+
 rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,
                              size_t *out_body_len)
 {
     rucio_status st = RUCIO_OK;
+    next_step next = STEP_AGAIN;
     int reauthenticated = 0;
     int attempt;
 
@@ -263,41 +308,14 @@ rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,
         if (st != RUCIO_OK)
             return st;
     }
-    for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (attempt = 0; next == STEP_AGAIN; attempt++) {
         st = build_url(c, call);
         if (st != RUCIO_OK)
             return st;
         st = exchange(c, call, out_body_len);
-        if (st != RUCIO_OK) {
-            if (connection_error(st) && attempt <= c->settings.request_retries &&
-                attempt + 1 < MAX_ATTEMPTS) {
-                rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying",
-                          conn_for(c, call->endpoint)->error);
-                continue;
-            }
-            return connection_failed(c, call, st);
-        }
-        if (attempt + 1 == MAX_ATTEMPTS)
-            break;
-        if (c->response.status == 502 || c->response.status == 503 ||
-            c->response.status == 504) {
-            uint32_t ms = backoff_ms(c, attempt);
-
-            rucio_log(&c->logger, RUCIO_LOG_INFO,
-                      "server answered %d; retrying in %u ms",
-                      c->response.status, (unsigned)ms);
-            c->port.sleep_ms(c->port.ctx, ms);
-            continue;
-        }
-        if (c->response.status == 401 && !call->anonymous &&
-            !reauthenticated) {
-            reauthenticated = 1;
-            st = rucio_auth_renew(c);
-            if (st != RUCIO_OK)
-                return st;
-            continue;
-        }
-        break;
+        next = st == RUCIO_OK
+                   ? after_response(c, call, attempt, &reauthenticated, &st)
+                   : after_failure(c, call, attempt, &st);
     }
-    return RUCIO_OK;
+    return next == STEP_DONE ? RUCIO_OK : st;
 }
