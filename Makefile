@@ -108,7 +108,10 @@ $(PC): FORCE
 tests: $(UNIT_BINS) $(TOOL_BINS) $(CLI)
 
 # `make test` is the README's test command and what .ci/run calls.
+# The venv with the real Rucio package comes first: the unit tests use its
+# Python client to check token-cache interoperability.
 test: deps
+	@tests/rucio-server/venv.sh
 	$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tests
 	$(MAKE) --no-print-directory check-heap
 	$(MAKE) --no-print-directory check-clang

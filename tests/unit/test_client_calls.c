@@ -998,19 +998,47 @@ static void test_token_renewed_within_60_s_of_expiry(void **state)
 
 /* ---- token cache -------------------------------------------------------- */
 
+/* A token cache in a fresh temporary directory, for user "tester":
+ * TMPDIR and LOGNAME point there and <tmp>/tester/.rucio_tester exists.
+ * Returns the cache file of account root. */
+static const char *use_token_cache(void)
+{
+    static char tmpdir_var[600];
+    static char file[700];
+    char dir[600];
+
+    rt_temp_dir(W.tmp, sizeof W.tmp);
+    snprintf(tmpdir_var, sizeof tmpdir_var, "TMPDIR=%s", W.tmp);
+    W.env[0] = tmpdir_var;
+    W.env[1] = "LOGNAME=tester";
+    snprintf(dir, sizeof dir, "%s/tester", W.tmp);
+    mkdir(dir, 0700);
+    snprintf(dir, sizeof dir, "%s/tester/.rucio_tester", W.tmp);
+    mkdir(dir, 0700);
+    snprintf(file, sizeof file, "%s/auth_token_for_account_root", dir);
+    return file;
+}
+
+/* A whole (small) file as text. */
+static void read_text(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    assert_non_null(f);
+    n = fread(out, 1, cap - 1, f);
+    fclose(f);
+    out[n] = '\0';
+}
+
 static void test_second_client_uses_cached_token(void **state)
 {
     static rucio_client second;
-    char out[2048], token[256], path[512], line[300];
+    char out[2048], token[256], line[300];
     char file_text[512];
-    FILE *f;
-    size_t n;
+    const char *cache = use_token_cache();
 
     (void)state;
-    rt_temp_dir(W.tmp, sizeof W.tmp);
-    snprintf(path, sizeof path, "TMPDIR=%s", W.tmp);
-    W.env[0] = path;
-    W.env[1] = "LOGNAME=tester";
     add_fixture(0, "userpass_200.http");
     add_fixture(1, "signurl_200_gcs.http");
     start_port(2);
@@ -1023,13 +1051,7 @@ static void test_second_client_uses_cached_token(void **state)
 
     fixture_header("userpass_200.http", "X-Rucio-Auth-Token", token,
                    sizeof token);
-    snprintf(file_text, sizeof file_text,
-             "%s/tester/.rucio_tester/auth_token_for_account_root", W.tmp);
-    f = fopen(file_text, "rb");
-    assert_non_null(f);
-    n = fread(file_text, 1, sizeof file_text - 1, f);
-    fclose(f);
-    file_text[n] = '\0';
+    read_text(cache, file_text, sizeof file_text);
     assert_string_equal(file_text, token);
 
     /* a new client, a new port: one connection, to the rucio host only */
@@ -1054,21 +1076,11 @@ static void test_second_client_uses_cached_token(void **state)
 /* A cached token the server refuses is replaced, in memory and on disk. */
 static void test_refused_cached_token_replaced(void **state)
 {
-    char out[2048], dir[600], path[700], token[256], text[700], line[300];
-    FILE *f;
-    size_t n;
+    char out[2048], token[256], line[300];
+    const char *cache = use_token_cache();
 
     (void)state;
-    rt_temp_dir(W.tmp, sizeof W.tmp);
-    snprintf(path, sizeof path, "TMPDIR=%s", W.tmp);
-    W.env[0] = path;
-    W.env[1] = "LOGNAME=tester";
-    snprintf(dir, sizeof dir, "%s/tester", W.tmp);
-    mkdir(dir, 0700);
-    snprintf(dir, sizeof dir, "%s/tester/.rucio_tester", W.tmp);
-    mkdir(dir, 0700);
-    snprintf(text, sizeof text, "%s/auth_token_for_account_root", dir);
-    rt_write_file(text, "root-ddmlab-unknown-stale\n", 0600);
+    rt_write_file(cache, "root-ddmlab-unknown-stale\n", 0600);
 
     add_fixture(0, "whoami_401_bogus_token.http");
     add_fixture(0, "signurl_200_gcs.http");
@@ -1086,11 +1098,7 @@ static void test_refused_cached_token_replaced(void **state)
                    sizeof token);
     snprintf(line, sizeof line, "X-Rucio-Auth-Token: %s\r\n", token);
     assert_non_null(strstr(request_at(0, 1, out, sizeof out), line));
-    f = fopen(text, "rb");
-    assert_non_null(f);
-    n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
+    read_text(cache, line, sizeof line);
     assert_string_equal(line, token);
 }
 
@@ -1098,19 +1106,10 @@ static void test_refused_cached_token_replaced(void **state)
  * get the server's 400 "Token must be set."). */
 static void test_empty_cache_file_means_login(void **state)
 {
-    char out[2048], dir[600], env[700], file[700];
+    char out[2048];
 
     (void)state;
-    rt_temp_dir(W.tmp, sizeof W.tmp);
-    snprintf(env, sizeof env, "TMPDIR=%s", W.tmp);
-    W.env[0] = env;
-    W.env[1] = "LOGNAME=tester";
-    snprintf(dir, sizeof dir, "%s/tester", W.tmp);
-    mkdir(dir, 0700);
-    snprintf(dir, sizeof dir, "%s/tester/.rucio_tester", W.tmp);
-    mkdir(dir, 0700);
-    snprintf(file, sizeof file, "%s/auth_token_for_account_root", dir);
-    rt_write_file(file, "", 0600);
+    rt_write_file(use_token_cache(), "", 0600);
 
     add_fixture(0, "userpass_200.http");
     add_fixture(1, "signurl_200_gcs.http");
