@@ -66,6 +66,10 @@ CMOCKA_LIBS := -lcmocka
 
 all: $(LIB) $(CLI) $(PC)
 
+# Test and tool objects are intermediates of pattern rules; keep them, or
+# every make invocation deletes and recompiles them.
+.SECONDARY:
+
 lib: $(LIB)
 cli: $(CLI)
 
