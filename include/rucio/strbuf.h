@@ -32,6 +32,10 @@ void rucio_strbuf_putc(rucio_strbuf *b, char c);
 void rucio_strbuf_put_u64(rucio_strbuf *b, uint64_t v);
 void rucio_strbuf_put_i64(rucio_strbuf *b, int64_t v);
 
+/* Copy the NUL-terminated src into dst[0..cap): RUCIO_OK, or
+ * RUCIO_E_NO_SPACE with dst "" when it does not fit whole. */
+rucio_status rucio_strbuf_copy(char *dst, size_t cap, const char *src);
+
 #ifdef __cplusplus
 }
 #endif

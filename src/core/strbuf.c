@@ -58,3 +58,12 @@ void rucio_strbuf_put_i64(rucio_strbuf *b, int64_t v)
     }
     rucio_strbuf_put_u64(b, (uint64_t)v);
 }
+
+rucio_status rucio_strbuf_copy(char *dst, size_t cap, const char *src)
+{
+    rucio_strbuf b;
+
+    rucio_strbuf_init(&b, dst, cap);
+    rucio_strbuf_puts(&b, src);
+    return b.status;
+}

@@ -50,14 +50,6 @@ static int expiring(const rucio_client *c)
                c->token_expires;
 }
 
-static void copy_string(char *dst, size_t cap, const char *src)
-{
-    rucio_strbuf b;
-
-    rucio_strbuf_init(&b, dst, cap);
-    rucio_strbuf_puts(&b, src);
-}
-
 /* ---- after the server issued a token ------------------------------------ */
 
 static void store_in_cache(rucio_client *c)
@@ -86,10 +78,10 @@ static rucio_status accept_token(rucio_client *c)
                                token && *token
                                    ? "auth token longer than RUCIO_TOKEN_MAX"
                                    : "the server sent no auth token");
-    copy_string(c->token, sizeof c->token, token);
+    rucio_strbuf_copy(c->token, sizeof c->token, token);
     if (!expires || rucio_parse_http_date(expires, &c->token_expires) != RUCIO_OK)
         c->token_expires = 0;
-    copy_string(c->token_account, sizeof c->token_account,
+    rucio_strbuf_copy(c->token_account, sizeof c->token_account,
                 account ? account : c->settings.account);
     c->auth_requests++;
     /* Re-authentication is rare: do not keep the auth host's connection. */
@@ -111,8 +103,9 @@ static rucio_status refused(rucio_client *c, size_t body_len)
 
     rucio_error_from_response(&c->error, &c->response, c->scratch.body,
                               body_len);
-    copy_string(server_class, sizeof server_class, c->error.exception_class);
-    copy_string(message, sizeof message, c->error.message);
+    rucio_strbuf_copy(server_class, sizeof server_class,
+                      c->error.exception_class);
+    rucio_strbuf_copy(message, sizeof message, c->error.message);
     rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
                     server_class);
     rucio_error_append(&c->error, ": ");
@@ -252,7 +245,7 @@ static rucio_status auth_ssh(rucio_client *c)
     if (!header || !*header || strlen(header) >= sizeof challenge)
         return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
                                "the server sent no usable ssh challenge");
-    copy_string(challenge, sizeof challenge, header);
+    rucio_strbuf_copy(challenge, sizeof challenge, header);
     st = sign_challenge(c, challenge, signature, sizeof signature);
     if (st != RUCIO_OK)
         return st;
@@ -329,7 +322,7 @@ static int discover_bearer_token(rucio_client *c)
         return 0;
     value = c->port.env->get(c->port.ctx, "BEARER_TOKEN");
     if (value && strlen(value) < sizeof c->token) {
-        copy_string(c->token, sizeof c->token, value);
+        rucio_strbuf_copy(c->token, sizeof c->token, value);
         if (strip_token(c))
             return 1;
     }
@@ -393,7 +386,7 @@ static int token_from_cache(rucio_client *c)
         forget_token(c);
         return 0;
     }
-    copy_string(c->token_account, sizeof c->token_account,
+    rucio_strbuf_copy(c->token_account, sizeof c->token_account,
                 c->settings.account);
     rucio_log(&c->logger, RUCIO_LOG_DEBUG, "using the cached token of %s",
               c->settings.token_path);
@@ -429,7 +422,7 @@ rucio_status rucio_auth_renew(rucio_client *c)
         return authenticate(c);
     }
     /* A bearer token comes from outside: only a different one can help. */
-    copy_string(refused_token, sizeof refused_token, c->token);
+    rucio_strbuf_copy(refused_token, sizeof refused_token, c->token);
     st = discover_bearer_token(c) && strcmp(c->token, refused_token) != 0
              ? RUCIO_OK
              : rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",

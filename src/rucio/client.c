@@ -92,8 +92,7 @@ static rucio_status setup_tls(rucio_client *c)
     char err[RUCIO_ERROR_MAX];
     rucio_status st;
 
-    if (strncmp(c->settings.rucio_host, "https://", 8) != 0 &&
-        strncmp(c->settings.auth_host, "https://", 8) != 0)
+    if (!rucio_settings_use_https(&c->settings))
         return RUCIO_OK;
     memset(&t, 0, sizeof t);
     choose_ca(c, &t);

@@ -35,21 +35,15 @@ int rucio_exception_code(const char *exception_class)
     return e ? e->code : 0;
 }
 
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-    rucio_strbuf b;
-
-    rucio_strbuf_init(&b, dst, cap);
-    rucio_strbuf_puts(&b, src ? src : "");
-}
-
 rucio_status rucio_error_set(rucio_error *e, rucio_status status,
                              const char *exception_class, const char *message)
 {
     e->status = status;
     e->http_status = 0;
-    copy_text(e->exception_class, sizeof e->exception_class, exception_class);
-    copy_text(e->message, sizeof e->message, message);
+    rucio_strbuf_copy(e->exception_class, sizeof e->exception_class,
+                            exception_class ? exception_class : "");
+    rucio_strbuf_copy(e->message, sizeof e->message,
+                            message ? message : "");
     e->code = rucio_exception_code(e->exception_class);
     return status;
 }
@@ -107,11 +101,11 @@ rucio_status rucio_error_from_response(rucio_error *e,
     read_body_fields(e, body, body_len, &got_class, &got_message);
     header = rucio_http_response_header(resp, "ExceptionClass");
     if (!got_class)
-        copy_text(e->exception_class, sizeof e->exception_class,
+        rucio_strbuf_copy(e->exception_class, sizeof e->exception_class,
                   header ? header : "RucioException");
     header = rucio_http_response_header(resp, "ExceptionMessage");
     if (!got_message && header)
-        copy_text(e->message, sizeof e->message, header);
+        rucio_strbuf_copy(e->message, sizeof e->message, header);
     else if (!got_message)
         set_no_information(e, resp->status);
     e->http_status = resp->status;

@@ -333,7 +333,7 @@ static rucio_status resolve_auth_type(source *s)
 
 /* ---- TLS trust ------------------------------------------------------------- */
 
-static int uses_https(const rucio_settings *st)
+int rucio_settings_use_https(const rucio_settings *st)
 {
     return strncmp(st->rucio_host, "https://", 8) == 0 ||
            strncmp(st->auth_host, "https://", 8) == 0;
@@ -349,7 +349,7 @@ static rucio_status resolve_ca(source *s)
     found f;
 
     st->insecure = s->opt->insecure;
-    if (!uses_https(st))
+    if (!rucio_settings_use_https(st))
         return RUCIO_OK;
     if (s->opt->ca_cert)
         f = copy_value(s, "ca_cert", s->opt->ca_cert, st->ca_cert,

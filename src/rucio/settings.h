@@ -19,4 +19,7 @@
 rucio_status rucio_settings_resolve(rucio_client *client,
                                     const rucio_client_options *opt);
 
+/* Nonzero when the rucio host or the auth host is an https URL. */
+int rucio_settings_use_https(const rucio_settings *settings);
+
 #endif /* RUCIO_SETTINGS_H */

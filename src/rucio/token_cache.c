@@ -42,17 +42,13 @@ static rucio_status user_name(const rucio_port *port, char *out, size_t cap)
 {
     static const char *const env_names[] = {"LOGNAME", "USER", "LNAME",
                                             "USERNAME"};
-    rucio_strbuf b;
     size_t i;
 
     for (i = 0; i < 4; i++) {
         const char *name = port->env->get(port->ctx, env_names[i]);
 
-        if (name && *name) {
-            rucio_strbuf_init(&b, out, cap);
-            rucio_strbuf_puts(&b, name);
-            return b.status;
-        }
+        if (name && *name)
+            return rucio_strbuf_copy(out, cap, name);
     }
     return port->env->user_name(port->ctx, out, cap);
 }
