@@ -20,7 +20,8 @@ VERSION := 0.1.0
 
 CSTD     := -std=c11
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla
+            -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
+            -Wconversion -Wsign-conversion -Wundef -Wformat=2
 OPT      ?= -O2 -g
 CFLAGS   ?=
 CPPFLAGS += -Iinclude -Isrc -Iport
@@ -165,5 +166,9 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
+
+# Optional parts of the build, one fragment each (fuzzing, coverage,
+# static analysis, sanitizers): mk/*.mk.
+include $(sort $(wildcard mk/*.mk))
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
