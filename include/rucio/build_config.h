@@ -64,6 +64,13 @@
 #define RUCIO_HTTP_LINE_MAX 8192
 #endif
 
+/* Interim (1xx) responses accepted before the final one; more is
+ * RUCIO_E_PROTOCOL. A server never needs more than a couple (100 Continue,
+ * 103 Early Hints), and an endless stream would hold a call. 0 to 255. */
+#ifndef RUCIO_HTTP_MAX_INTERIM
+#define RUCIO_HTTP_MAX_INTERIM 8
+#endif
+
 /* ---- TLS sizes ------------------------------------------------------------- */
 
 /* Largest client certificate or key file (an x509 proxy with VOMS

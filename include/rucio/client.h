@@ -124,11 +124,15 @@ typedef struct rucio_client_options {
     size_t ssh_key_mem_len;
 
     uint32_t timeout_ms;          /* connect and idle timeout; 0: 600 s */
+    uint32_t call_timeout_ms;     /* bound on each public call as a whole
+                                     (authentication, retries and back-off
+                                     included); 0: the same as timeout_ms */
     const char *user_agent;       /* "rucio-lite" if NULL; "/<version>" added */
     const char *script;           /* X-Rucio-Script; "rucio-lite" if NULL */
 } rucio_client_options;
 
-/* Fill with defaults: everything unset, timeout 600 s. */
+/* Fill with defaults: everything unset, timeout 600 s, and each call
+ * bounded by the same 600 s as a whole. */
 void rucio_client_options_default(rucio_client_options *opt);
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -218,6 +222,8 @@ typedef struct rucio_client {
         char body[RUCIO_BODY_MAX];
     } scratch;
     uint32_t auth_requests;       /* authentications sent (statistics) */
+    uint32_t call_timeout_ms;     /* resolved call_timeout_ms */
+    uint64_t call_deadline_ms;    /* the running call's deadline (port clock) */
 } rucio_client;
 
 /*

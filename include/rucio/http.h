@@ -111,10 +111,15 @@ typedef struct rucio_http_request {
 } rucio_http_request;
 
 /* Check a request before anything is sent: a method of token characters,
- * header names of token characters, and no CR, LF or NUL in any method,
- * path, query, header name or value. RUCIO_E_BAD_HEADER names the first
- * offending part in the log. */
+ * header names of token characters, a path and query of visible ASCII,
+ * and header values without control characters other than HTAB (RFC 9110
+ * 5.5). RUCIO_E_BAD_HEADER for a refused byte, RUCIO_E_INVALID_ARG for a
+ * missing part or a header the writer owns (Host, Content-Length,
+ * Transfer-Encoding). */
 rucio_status rucio_http_request_check(const rucio_http_request *req);
+
+/* The same check for one header (name and value). */
+rucio_status rucio_http_header_check(const rucio_http_header *h);
 
 /* Output of the request writer: send all len bytes or fail. */
 typedef rucio_status (*rucio_http_write_fn)(void *ctx, const uint8_t *data,
@@ -183,8 +188,8 @@ void rucio_http_response_header_at(const rucio_http_response *resp, size_t i,
 
 /*
  * The incremental response parser. Feed it bytes as they arrive, split at
- * any point. It stores the status line and headers in *resp, skips 1xx
- * interim responses, decodes chunked bodies (trailers are read and
+ * any point. It stores the status line and headers in *resp, skips up to
+ * RUCIO_HTTP_MAX_INTERIM 1xx interim responses, decodes chunked bodies (trailers are read and
  * dropped) and hands body bytes to the sink. Its fields are private.
  */
 typedef struct rucio_http_parser {
@@ -198,6 +203,7 @@ typedef struct rucio_http_parser {
     uint64_t remaining;     /* body or chunk bytes still expected */
     size_t line_len;        /* bytes of the current line, without CR LF */
     size_t trailer_count;   /* trailer lines read (they are dropped) */
+    unsigned interim_count; /* 1xx responses skipped so far */
 } rucio_http_parser;
 
 /* Begin a response. is_head: the request was HEAD. sink may be NULL to
@@ -237,6 +243,8 @@ typedef struct rucio_http_conn {
     const rucio_port *port;
     const rucio_logger *log;
     uint32_t timeout_ms;      /* connect deadline and idle time per read/write */
+    uint64_t call_deadline_ms; /* absolute (port clock) bound on every wait;
+                                  0: none */
 #if RUCIO_WITH_TLS
     rucio_tls_config *tls;    /* NULL: https is refused */
     rucio_tls_conn tls_conn;
@@ -271,6 +279,12 @@ rucio_status rucio_http_conn_exchange(rucio_http_conn *c,
                                       const rucio_http_request *req,
                                       rucio_http_response *resp,
                                       const rucio_http_sink *sink);
+
+/* Bound every later wait (connect, handshake, send, receive) by an
+ * absolute deadline on the port's clock, whatever the idle timeout says:
+ * a server that trickles bytes cannot hold a call past it. 0 removes the
+ * bound. */
+void rucio_http_conn_set_deadline(rucio_http_conn *c, uint64_t deadline_ms);
 
 /* Close the connection (it reopens on the next exchange). */
 void rucio_http_conn_close(rucio_http_conn *c);

@@ -38,7 +38,7 @@ typedef enum rucio_status {
 
     /* HTTP. */
     RUCIO_E_BAD_URL,          /* URL not absolute http(s) or malformed */
-    RUCIO_E_BAD_HEADER,       /* CR, LF or NUL in a request line or header */
+    RUCIO_E_BAD_HEADER,       /* control byte in a request line or header */
     RUCIO_E_PROTOCOL,         /* malformed HTTP response */
     RUCIO_E_HEADER_TOO_LARGE, /* response headers exceed the header buffer */
     RUCIO_E_TOO_MANY_HEADERS, /* more response headers than the limit */
@@ -56,6 +56,12 @@ typedef enum rucio_status {
     RUCIO_E_AUTH,             /* the server refused the credentials */
     RUCIO_E_SERVER,           /* the server answered with a Rucio error */
     RUCIO_E_FILE,             /* a local file could not be read or written */
+
+    /* Added after 0.1.0 (kept last so that earlier values do not move). */
+    RUCIO_E_REDIRECT,         /* a redirect refused (other origin, auth
+                                 request, or too many) */
+    RUCIO_E_BAD_ANSWER,       /* a response that is not what the call
+                                 expects (e.g. control bytes in a URL) */
 
     RUCIO_STATUS_COUNT_       /* not a status; keep last */
 } rucio_status;

@@ -17,7 +17,7 @@ static const char *const status_text[RUCIO_STATUS_COUNT_] = {
     [RUCIO_E_TLS_VERIFY] = "server certificate verification failed",
     [RUCIO_E_TLS_CONFIG] = "TLS certificate or key could not be loaded",
     [RUCIO_E_BAD_URL] = "invalid URL",
-    [RUCIO_E_BAD_HEADER] = "invalid character in request line or header",
+    [RUCIO_E_BAD_HEADER] = "control character in a request line or header",
     [RUCIO_E_PROTOCOL] = "malformed HTTP response",
     [RUCIO_E_HEADER_TOO_LARGE] = "response headers too large",
     [RUCIO_E_TOO_MANY_HEADERS] = "too many response headers",
@@ -31,6 +31,8 @@ static const char *const status_text[RUCIO_STATUS_COUNT_] = {
     [RUCIO_E_AUTH] = "authentication failed",
     [RUCIO_E_SERVER] = "server error",
     [RUCIO_E_FILE] = "file access failed",
+    [RUCIO_E_REDIRECT] = "redirect refused",
+    [RUCIO_E_BAD_ANSWER] = "unexpected answer from the server",
 };
 
 const char *rucio_strerror(rucio_status status)

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/wipe.h"
 
 #define DEFAULT_TIMEOUT_MS 600000u
@@ -67,6 +68,11 @@ static void wipe_buffers(rucio_http_conn *c)
     rucio_wipe(c->rx, sizeof c->rx);
 }
 
+void rucio_http_conn_set_deadline(rucio_http_conn *c, uint64_t deadline_ms)
+{
+    c->call_deadline_ms = deadline_ms;
+}
+
 void rucio_http_conn_close(rucio_http_conn *c)
 {
     wipe_buffers(c);
@@ -113,6 +119,23 @@ static rucio_io stream_recv(rucio_http_conn *c, uint8_t *buf, size_t len,
     return c->port->recv(c->port->ctx, c->sock, buf, len, deadline, out_n);
 }
 
+/* The deadline of the next wait: the idle timeout from now, but never
+ * past the caller's deadline for the whole call. */
+static uint64_t next_deadline(const rucio_http_conn *c)
+{
+    uint64_t idle = rucio_port_deadline(c->port, c->timeout_ms);
+
+    return c->call_deadline_ms && c->call_deadline_ms < idle
+               ? c->call_deadline_ms
+               : idle;
+}
+
+static int call_deadline_passed(const rucio_http_conn *c)
+{
+    return c->call_deadline_ms &&
+           c->port->now_ms(c->port->ctx) >= c->call_deadline_ms;
+}
+
 /* AGAIN is only "no progress yet": give up once the deadline has passed. */
 static int deadline_passed(const rucio_http_conn *c, uint64_t deadline)
 {
@@ -125,7 +148,9 @@ static rucio_status io_failure(rucio_http_conn *c, rucio_io io,
     switch (io) {
     case RUCIO_IO_TIMEOUT:
     case RUCIO_IO_AGAIN:
-        set_error(c, doing, "timed out");
+        set_error(c, doing, call_deadline_passed(c)
+                                ? "timed out (the call's time limit)"
+                                : "timed out");
         return RUCIO_E_TIMEOUT;
     case RUCIO_IO_EOF:
         set_error(c, doing, "connection closed by the server");
@@ -149,7 +174,7 @@ static rucio_status io_failure(rucio_http_conn *c, rucio_io io,
 static rucio_status send_all(rucio_http_conn *c, const uint8_t *data,
                              size_t len)
 {
-    uint64_t deadline = rucio_port_deadline(c->port, c->timeout_ms);
+    uint64_t deadline = next_deadline(c);
 
     while (len > 0) {
         size_t n = 0;
@@ -158,7 +183,7 @@ static rucio_status send_all(rucio_http_conn *c, const uint8_t *data,
         if (io == RUCIO_IO_DATA && n > 0 && n <= len) {
             data += n;
             len -= n;
-            deadline = rucio_port_deadline(c->port, c->timeout_ms);
+            deadline = next_deadline(c);
         } else if (io != RUCIO_IO_AGAIN || deadline_passed(c, deadline)) {
             return io_failure(c, io, "sending to");
         }
@@ -187,8 +212,8 @@ static rucio_status copy_endpoint(rucio_http_conn *c, const rucio_url *url)
 static int same_endpoint(const rucio_http_conn *c, const rucio_url *url)
 {
     return c->https == url->https && c->remote_port == url->port &&
-           strlen(c->host) == url->host_len &&
-           memcmp(c->host, url->host, url->host_len) == 0;
+           rucio_ascii_equal_nocase(c->host, strlen(c->host), url->host,
+                                    url->host_len);
 }
 
 #if RUCIO_WITH_TLS
@@ -221,7 +246,7 @@ static rucio_status start_tls(rucio_http_conn *c, uint64_t deadline)
 
 static rucio_status open_connection(rucio_http_conn *c)
 {
-    uint64_t deadline = rucio_port_deadline(c->port, c->timeout_ms);
+    uint64_t deadline = next_deadline(c);
     rucio_status st;
 
     st = c->port->connect(c->port->ctx, c->host, c->remote_port, deadline,
@@ -363,7 +388,7 @@ static rucio_status feed_parser(rucio_http_conn *c, rucio_http_parser *p,
 static rucio_status read_response(rucio_http_conn *c, rucio_http_parser *p,
                                   exchange_result *r)
 {
-    uint64_t deadline = rucio_port_deadline(c->port, c->timeout_ms);
+    uint64_t deadline = next_deadline(c);
 
     while (!rucio_http_parser_done(p)) {
         size_t n = 0;
@@ -376,7 +401,7 @@ static rucio_status read_response(rucio_http_conn *c, rucio_http_parser *p,
             st = feed_parser(c, p, n);
             if (st != RUCIO_OK)
                 return st;
-            deadline = rucio_port_deadline(c->port, c->timeout_ms);
+            deadline = next_deadline(c);
         } else if (io == RUCIO_IO_EOF) {
             return end_of_stream(c, p, r);
         } else if (io != RUCIO_IO_AGAIN || deadline_passed(c, deadline)) {
@@ -427,6 +452,35 @@ static int may_resend(const rucio_http_request *req, const exchange_result *r)
     return 0;
 }
 
+/* Name the header that was refused, never its value (it may be a
+ * password or a token). */
+static void describe_refused_request(rucio_http_conn *c,
+                                     const rucio_http_request *req)
+{
+    rucio_strbuf b;
+    size_t i;
+
+    rucio_strbuf_init(&b, c->error, sizeof c->error);
+    rucio_strbuf_puts(&b, "request refused before sending: ");
+    for (i = 0; req && i < req->header_count; i++) {
+        const rucio_http_header *h = &req->headers[i];
+
+        if (rucio_http_header_check(h) == RUCIO_OK)
+            continue;
+        if (h->name && rucio_http_header_check(&(rucio_http_header){
+                           h->name, ""}) == RUCIO_OK) {
+            rucio_strbuf_puts(&b, "the value of ");
+            rucio_strbuf_puts(&b, h->name);
+            rucio_strbuf_puts(&b, " holds a control character or is not "
+                                  "allowed");
+        } else {
+            rucio_strbuf_puts(&b, "invalid header name");
+        }
+        return;
+    }
+    rucio_strbuf_puts(&b, "invalid method or target");
+}
+
 rucio_status rucio_http_conn_exchange(rucio_http_conn *c,
                                       const rucio_http_request *req,
                                       rucio_http_response *resp,
@@ -439,8 +493,7 @@ rucio_status rucio_http_conn_exchange(rucio_http_conn *c,
     c->error[0] = '\0';
     st = rucio_http_request_check(req);
     if (st != RUCIO_OK) {
-        strcpy(c->error, "request refused before sending: invalid method, "
-                         "target or header");
+        describe_refused_request(c, req);
         return st;
     }
     st = ensure_connection(c, req->url, &reused);

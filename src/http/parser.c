@@ -281,6 +281,8 @@ static rucio_status head_end(rucio_http_parser *p)
     rucio_status st;
 
     if (p->resp->status < 200) {
+        if (p->interim_count++ >= RUCIO_HTTP_MAX_INTERIM)
+            return RUCIO_E_PROTOCOL;
         start_head(p);
         return RUCIO_OK;
     }

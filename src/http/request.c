@@ -78,13 +78,28 @@ static rucio_status check_url(const rucio_url *u)
     return RUCIO_OK;
 }
 
-static rucio_status check_header(const rucio_http_header *h)
+/* RFC 9110 5.5: a field value is visible characters, SP, HTAB and
+ * obs-text (0x80 and up, e.g. ISO-8859-1 passwords). Every other control
+ * byte is refused: CR and LF would split the request, and the rest are
+ * read differently by different servers. */
+static int is_field_value(const char *s)
 {
-    if (!h->name || !h->value)
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+rucio_status rucio_http_header_check(const rucio_http_header *h)
+{
+    if (!h || !h->name || !h->value)
         return RUCIO_E_INVALID_ARG;
     if (!is_token(h->name))
         return RUCIO_E_BAD_HEADER;
-    if (has_line_break(h->value, strlen(h->value)))
+    if (!is_field_value(h->value))
         return RUCIO_E_BAD_HEADER;
     if (is_writer_header(h->name))
         return RUCIO_E_INVALID_ARG;
@@ -98,7 +113,7 @@ static rucio_status check_headers(const rucio_http_request *req)
     if (!req->headers && req->header_count)
         return RUCIO_E_INVALID_ARG;
     for (size_t i = 0; i < req->header_count; i++) {
-        st = check_header(&req->headers[i]);
+        st = rucio_http_header_check(&req->headers[i]);
         if (st != RUCIO_OK)
             return st;
     }

@@ -11,10 +11,10 @@
 /* Tokens for one flat JSON object of up to this many members. */
 #define OBJECT_TOKENS 64
 
-/* A call starts with no error recorded. */
+/* A call starts with no error recorded and its deadline set. */
 static void begin(rucio_client *c)
 {
-    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_call_begin(c);
 }
 
 /* Send a GET to the rucio host; a status other than 200 becomes the
@@ -233,6 +233,39 @@ static rucio_status encode_signurl_query(rucio_client *c, const char *rse,
     return RUCIO_OK;
 }
 
+/* The answer must be one http(s) URL and nothing else: a NUL would cut
+ * it short unnoticed, and a control byte (ESC) could rewrite the screen
+ * of whoever prints it. Only the offset is reported: the URL is a
+ * credential. */
+static rucio_status check_signed_url(rucio_client *c, size_t len)
+{
+    const char *url = c->scratch.body;
+    char where[24];
+    rucio_strbuf b;
+    size_t i;
+
+    if (len == 0)
+        return bad_answer(c, "empty signed URL");
+    for (i = 0; i < len; i++)
+        if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
+            break;
+    if (i < len) {
+        rucio_strbuf_init(&b, where, sizeof where);
+        rucio_strbuf_puts(&b, " at byte ");
+        rucio_strbuf_put_u64(&b, i);
+        rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+                        "the signed URL from the server holds a space or "
+                        "control character");
+        rucio_error_append(&c->error, where);
+        return RUCIO_E_BAD_ANSWER;
+    }
+    if (!prefix_nocase(url, "https://") && !prefix_nocase(url, "http://"))
+        return rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+                               "the signed URL from the server is not an "
+                               "http(s) URL");
+    return RUCIO_OK;
+}
+
 rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
                                   const char *service, const char *operation,
                                   const char *url, int64_t lifetime,
@@ -251,8 +284,9 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
         st = get_200(c, "credentials/signurl", c->query, 0, &len);
     if (st != RUCIO_OK)
         return st;
-    if (len == 0)
-        return bad_answer(c, "empty signed URL");
+    st = check_signed_url(c, len);
+    if (st != RUCIO_OK)
+        return st;
     if (!out || len >= cap)
         return rucio_error_set(&c->error, RUCIO_E_NO_SPACE, "RucioException",
                                "signed URL longer than the output buffer");

@@ -6,6 +6,7 @@
 #include "core/wipe.h"
 #include "rucio/auth.h"
 #include "rucio/errors.h"
+#include "rucio/request.h"
 #include "rucio/settings.h"
 
 /* Trusted CAs when neither the caller, X509_CERT_DIR nor rucio.cfg name
@@ -37,7 +38,7 @@ int64_t rucio_client_token_expires(const rucio_client *c)
 
 rucio_status rucio_authenticate(rucio_client *c)
 {
-    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_call_begin(c);
     return rucio_auth_ensure(c);
 }
 
@@ -147,6 +148,8 @@ rucio_status rucio_client_init(rucio_client *c,
     rucio_wipe(c->scratch.config, sizeof c->scratch.config);
     if (st != RUCIO_OK)
         return st;
+    c->call_timeout_ms =
+        opt->call_timeout_ms ? opt->call_timeout_ms : c->settings.timeout_ms;
     init_connections(c);
     return rucio_error_set(&c->error, RUCIO_OK, "", "");
 }

@@ -3,12 +3,13 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
 #include "rucio/auth.h"
 #include "rucio/date.h"
 #include "rucio/errors.h"
 
 #define MAX_ATTEMPTS 3       /* BaseClient.AUTH_RETRIES + 1 */
-#define MAX_REDIRECTS 5
+#define MAX_REDIRECTS 5      /* same-origin redirects followed per attempt */
 #define MAX_BACKOFF_MS 10000u
 /* Longest wait a server's Retry-After may ask for. */
 #ifndef RUCIO_RETRY_AFTER_MAX_MS
@@ -17,11 +18,14 @@
 
 /* ---- response body ----------------------------------------------------- */
 
-/* Collects the body into the client's scratch buffer. Only a success body
- * must be whole; an error body is kept as far as it fits. */
+/* Collects the body into the client's scratch buffer. A success body
+ * must be whole. Of an error body only the start is kept (it feeds the
+ * message); the rest is not read at all: the sink stops the parser, the
+ * connection is closed, and a server cannot make us read for ever. */
 typedef struct body_sink {
     rucio_client *client;
     size_t len;
+    int cut;    /* an error body did not fit and reading stopped */
 } body_sink;
 
 static rucio_status body_write(void *user, const uint8_t *data, size_t len)
@@ -29,17 +33,16 @@ static rucio_status body_write(void *user, const uint8_t *data, size_t len)
     body_sink *s = user;
     char *buf = s->client->scratch.body;
     size_t room = sizeof s->client->scratch.body - 1 - s->len;
-    int success = s->client->response.status / 100 == 2;
+    int too_large = len > room;
 
-    if (len > room) {
-        if (success)
-            return RUCIO_E_BODY_TOO_LARGE;
-        len = room;
+    if (too_large) {
+        s->cut = s->client->response.status / 100 != 2;
+        len = s->cut ? room : 0;
     }
     memcpy(buf + s->len, data, len);
     s->len += len;
     buf[s->len] = '\0';
-    return RUCIO_OK;
+    return too_large ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
 }
 
 /* ---- URL and headers ------------------------------------------------------ */
@@ -130,6 +133,74 @@ static rucio_status resolve_location(rucio_client *c, const char *loc)
     return b.status;
 }
 
+/* ---- redirects ------------------------------------------------------------ */
+
+/* Only the target's origin goes into messages: its path and query may
+ * carry signatures. */
+static void put_origin(rucio_strbuf *b, const rucio_url *u)
+{
+    rucio_strbuf_puts(b, u->https ? "https://" : "http://");
+    if (u->host_is_ipv6)
+        rucio_strbuf_putc(b, '[');
+    rucio_strbuf_append(b, u->host, u->host_len);
+    if (u->host_is_ipv6)
+        rucio_strbuf_putc(b, ']');
+    rucio_strbuf_putc(b, ':');
+    rucio_strbuf_put_u64(b, u->port);
+}
+
+static rucio_status refuse_redirect(rucio_client *c, const char *why,
+                                    const rucio_url *target)
+{
+    rucio_strbuf b;
+
+    rucio_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "");
+    rucio_strbuf_init(&b, c->error.message, sizeof c->error.message);
+    rucio_strbuf_puts(&b, why);
+    if (target) {
+        rucio_strbuf_puts(&b, " (to ");
+        put_origin(&b, target);
+        rucio_strbuf_putc(&b, ')');
+    }
+    c->error.http_status = c->response.status;
+    return RUCIO_E_REDIRECT;
+}
+
+static int same_origin(const rucio_url *a, const rucio_url *b)
+{
+    return a->https == b->https && a->port == b->port &&
+           rucio_ascii_equal_nocase(a->host, a->host_len, b->host,
+                                    b->host_len);
+}
+
+/* Python's requests sends every header to wherever Location points,
+ * X-Rucio-Auth-Token included. Here a redirect is followed only to the
+ * same scheme, host and port, never for an authentication request (its
+ * headers hold passwords and signatures), and at most MAX_REDIRECTS
+ * times. A relative Location keeps the origin by definition. */
+static rucio_status check_redirect(rucio_client *c, const rucio_call *call,
+                                   const rucio_url *from, const char *loc,
+                                   int redirects)
+{
+    rucio_url to;
+    int absolute = strncmp(loc, "http://", 7) == 0 ||
+                   strncmp(loc, "https://", 8) == 0;
+
+    if (absolute && rucio_url_parse(loc, strlen(loc), &to) != RUCIO_OK)
+        return refuse_redirect(c, "redirect to an invalid URL refused", NULL);
+    if (call->endpoint == RUCIO_ENDPOINT_AUTH)
+        return refuse_redirect(c, "redirect of an authentication request "
+                                  "refused", absolute ? &to : from);
+    if (absolute && from->https && !to.https)
+        return refuse_redirect(c, "redirect from https to http refused", &to);
+    if (absolute && !same_origin(from, &to))
+        return refuse_redirect(c, "redirect to another server refused: "
+                                  "credentials are never sent there", &to);
+    if (redirects >= MAX_REDIRECTS)
+        return refuse_redirect(c, "too many redirects", from);
+    return RUCIO_OK;
+}
+
 /* ---- one exchange ------------------------------------------------------------- */
 
 static rucio_http_conn *conn_for(rucio_client *c, rucio_endpoint ep)
@@ -143,16 +214,41 @@ static int is_redirect(int status)
            status == 308;
 }
 
-/* Send to c->url and follow redirects. Transport status only. */
+/* Send to c->url once. A cut error body still counts as the answer. */
+static rucio_status send_once(rucio_client *c, const rucio_call *call,
+                              const rucio_http_request *req, size_t *out_len)
+{
+    rucio_http_sink sink;
+    body_sink body = {c, 0, 0};
+    rucio_status st;
+
+    sink.write = body_write;
+    sink.user = &body;
+    c->scratch.body[0] = '\0';
+    c->response.status = 0;
+    st = rucio_http_conn_exchange(conn_for(c, call->endpoint), req,
+                                  &c->response, &sink);
+    *out_len = body.len;
+    if (st == RUCIO_E_BODY_TOO_LARGE && body.cut) {
+        rucio_log(&c->logger, RUCIO_LOG_DEBUG,
+                  "error body longer than %u bytes: the rest was not read",
+                  (unsigned)sizeof c->scratch.body - 1);
+        return RUCIO_OK;
+    }
+    return st;
+}
+
+/* Send to c->url and follow same-origin redirects. RUCIO_OK: a response
+ * is in c->response; else a transport status, or RUCIO_E_REDIRECT with
+ * c->error filled. */
 static rucio_status exchange(rucio_client *c, const rucio_call *call,
                              size_t *out_len)
 {
     rucio_http_header headers[8 + RUCIO_CALL_MAX_EXTRA];
     rucio_http_request req;
-    rucio_http_sink sink;
-    body_sink body;
     rucio_url url;
-    int redirects = 0;
+    const char *loc;
+    int redirects;
     rucio_status st;
 
     memset(&req, 0, sizeof req);
@@ -160,33 +256,28 @@ static rucio_status exchange(rucio_client *c, const rucio_call *call,
     req.url = &url;
     req.headers = headers;
     req.header_count = build_headers(c, call, headers);
-    sink.write = body_write;
-    sink.user = &body;
-    for (;;) {
+    for (redirects = 0;; redirects++) {
         st = rucio_url_parse(c->url, strlen(c->url), &url);
+        if (st == RUCIO_OK)
+            st = send_once(c, call, &req, out_len);
+        if (st != RUCIO_OK || !is_redirect(c->response.status))
+            return st;
+        loc = rucio_http_response_header(&c->response, "Location");
+        if (!loc)
+            return RUCIO_OK; /* no Location: the 3xx is the answer */
+        st = check_redirect(c, call, &url, loc, redirects);
+        if (st == RUCIO_OK && resolve_location(c, loc) != RUCIO_OK)
+            st = refuse_redirect(c, "redirect URL too long", &url);
         if (st != RUCIO_OK)
             return st;
-        body.client = c;
-        body.len = 0;
-        c->scratch.body[0] = '\0';
-        st = rucio_http_conn_exchange(conn_for(c, call->endpoint), &req,
-                                      &c->response, &sink);
-        *out_len = body.len;
-        if (st != RUCIO_OK || !is_redirect(c->response.status) ||
-            redirects++ == MAX_REDIRECTS)
-            return st;
-        if (!rucio_http_response_header(&c->response, "Location") ||
-            resolve_location(c, rucio_http_response_header(&c->response,
-                                                           "Location")))
-            return RUCIO_OK; /* no usable Location: the 3xx is the answer */
     }
 }
 
 /* ---- retry policy ------------------------------------------------------------- */
 
-/* Failures of the connection itself, which the Python client retries at
- * once. A certificate rejection, a timeout or a malformed response would
- * only repeat, so they end the call. */
+/* Failures of the connection before any response arrived, which the
+ * Python client retries. A certificate rejection or a timeout would only
+ * repeat, so they end the call. */
 static int connection_error(rucio_status st)
 {
     return st == RUCIO_E_DNS || st == RUCIO_E_CONNECT || st == RUCIO_E_IO ||
@@ -220,51 +311,132 @@ int rucio_retry_after_ms(const char *value, int64_t now_seconds,
     return 1;
 }
 
-/* min(10, 0.25 * 2^attempt) s, or what Retry-After asks for, bounded by
- * a minute and the client timeout so that a server cannot park us. */
-static uint32_t backoff_ms(const rucio_client *c, int attempt)
+/* Milliseconds left before the call's deadline. */
+static uint64_t time_left_ms(const rucio_client *c)
 {
-    const char *retry_after =
-        rucio_http_response_header(&c->response, "Retry-After");
-    uint32_t ms = 250u << attempt;
+    uint64_t now = c->port.now_ms(c->port.ctx);
 
-    if (ms > MAX_BACKOFF_MS)
-        ms = MAX_BACKOFF_MS;
-    if (retry_after &&
-        rucio_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
-                             &ms)) {
-        if (ms > RUCIO_RETRY_AFTER_MAX_MS)
-            ms = RUCIO_RETRY_AFTER_MAX_MS;
-        if (ms > c->settings.timeout_ms)
-            ms = c->settings.timeout_ms;
-    }
-    return ms;
+    return c->call_deadline_ms > now ? c->call_deadline_ms - now : 0;
 }
 
-static rucio_status connection_failed(rucio_client *c, const rucio_call *call,
-                                      rucio_status st)
+/* Full jitter (uniform in [0, bound]): a fleet of nodes that failed
+ * together does not come back together. */
+static uint32_t jitter_ms(const rucio_client *c, uint32_t bound)
 {
-    rucio_error_set(&c->error, st, "ServerConnectionException",
-                    "Cannot connect to the Rucio server. ");
-    rucio_error_append(&c->error, conn_for(c, call->endpoint)->error);
+    uint8_t r[4];
+
+    if (c->port.random(c->port.ctx, r, sizeof r) != RUCIO_OK)
+        return bound;
+    return (uint32_t)(((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 |
+                       (uint32_t)r[2] << 8 | r[3]) %
+                      ((uint64_t)bound + 1));
+}
+
+/* The Python client's bound, min(10, 0.25 * 2^attempt) s, with full
+ * jitter; after a Retry-After, that wait plus the jitter. A server cannot
+ * park us longer than a minute or the client timeout. */
+static uint32_t backoff_ms(const rucio_client *c, int attempt, int response)
+{
+    const char *retry_after =
+        response ? rucio_http_response_header(&c->response, "Retry-After")
+                 : NULL;
+    uint32_t bound = attempt < 6 ? 250u << attempt : MAX_BACKOFF_MS;
+    uint32_t wait = 0;
+
+    if (bound > MAX_BACKOFF_MS)
+        bound = MAX_BACKOFF_MS;
+    if (retry_after &&
+        !rucio_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
+                              &wait))
+        wait = 0;
+    wait += jitter_ms(c, bound);
+    if (wait > RUCIO_RETRY_AFTER_MAX_MS)
+        wait = RUCIO_RETRY_AFTER_MAX_MS;
+    if (wait > c->settings.timeout_ms)
+        wait = c->settings.timeout_ms;
+    return wait;
+}
+
+/* Sleep before another attempt, unless the call's deadline would pass
+ * first: then there is no point in trying again. */
+static int sleep_before_retry(rucio_client *c, uint32_t ms)
+{
+    if (ms >= time_left_ms(c)) {
+        rucio_log(&c->logger, RUCIO_LOG_INFO,
+                  "no time left for another attempt within the call's "
+                  "time limit");
+        return 0;
+    }
+    c->port.sleep_ms(c->port.ctx, ms);
+    return 1;
+}
+
+/* A response that breaks HTTP, or a local refusal, is not a failure to
+ * connect: each gets the class a person can act on. */
+static rucio_status report_failure(rucio_client *c, const rucio_call *call,
+                                   rucio_status st)
+{
+    const char *detail = conn_for(c, call->endpoint)->error;
+    const char *cls = "RucioException";
+    const char *prefix = "invalid response: ";
+
+    switch (st) {
+    case RUCIO_E_DNS:
+    case RUCIO_E_CONNECT:
+    case RUCIO_E_TLS:
+    case RUCIO_E_TLS_VERIFY:
+        cls = "ServerConnectionException";
+        prefix = "Cannot connect to the Rucio server. ";
+        break;
+    case RUCIO_E_TIMEOUT:
+    case RUCIO_E_IO:
+    case RUCIO_E_CLOSED:
+    case RUCIO_E_TRUNCATED:
+        cls = "ServerConnectionException";
+        prefix = "";
+        break;
+    case RUCIO_E_BAD_HEADER:
+    case RUCIO_E_INVALID_ARG:
+        cls = "InputValidationError";
+        prefix = "";
+        break;
+    case RUCIO_E_BODY_TOO_LARGE:
+        prefix = "the response body is larger than the client's buffer "
+                 "(RUCIO_BODY_MAX): ";
+        break;
+    case RUCIO_E_BAD_URL:
+        cls = "InputValidationError";
+        prefix = "invalid server URL: ";
+        break;
+    default:
+        break;
+    }
+    rucio_error_set(&c->error, st, cls, prefix);
+    rucio_error_append(&c->error, detail[0] ? detail : rucio_strerror(st));
     return st;
 }
 
 /* What a finished attempt leads to. */
 typedef enum next_step { STEP_DONE, STEP_AGAIN, STEP_FAILED } next_step;
 
-/* A connection failure: try again at once while [client] request_retries
- * and the attempts allow (the Python client does not sleep here). */
+/* A failure before any response: try again after a jittered pause while
+ * [client] request_retries, the attempts and the deadline allow. Once a
+ * response head has arrived the request is never sent again (it may have
+ * been acted on). */
 static next_step after_failure(rucio_client *c, const rucio_call *call,
                                int attempt, rucio_status *st)
 {
-    if (connection_error(*st) && attempt <= c->settings.request_retries &&
+    if (*st == RUCIO_E_REDIRECT)
+        return STEP_FAILED; /* c->error says which */
+    if (connection_error(*st) && c->response.status == 0 &&
+        attempt < c->settings.request_retries + 1 &&
         attempt + 1 < MAX_ATTEMPTS) {
         rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying",
                   conn_for(c, call->endpoint)->error);
-        return STEP_AGAIN;
+        if (sleep_before_retry(c, backoff_ms(c, attempt, 0)))
+            return STEP_AGAIN;
     }
-    *st = connection_failed(c, call, *st);
+    *st = report_failure(c, call, *st);
     return STEP_FAILED;
 }
 
@@ -279,19 +451,26 @@ static next_step after_response(rucio_client *c, const rucio_call *call,
     if (attempt + 1 == MAX_ATTEMPTS)
         return STEP_DONE;
     if (status == 502 || status == 503 || status == 504) {
-        uint32_t ms = backoff_ms(c, attempt);
+        uint32_t ms = backoff_ms(c, attempt, 1);
 
         rucio_log(&c->logger, RUCIO_LOG_INFO,
                   "server answered %d; retrying in %u ms", status,
                   (unsigned)ms);
-        c->port.sleep_ms(c->port.ctx, ms);
-        return STEP_AGAIN;
+        return sleep_before_retry(c, ms) ? STEP_AGAIN : STEP_DONE;
     }
     if (status != 401 || call->anonymous || *reauthenticated)
         return STEP_DONE;
     *reauthenticated = 1;
     *st = rucio_auth_renew(c);
     return *st == RUCIO_OK ? STEP_AGAIN : STEP_FAILED;
+}
+
+void rucio_call_begin(rucio_client *c)
+{
+    c->call_deadline_ms = rucio_port_deadline(&c->port, c->call_timeout_ms);
+    rucio_http_conn_set_deadline(&c->api_conn, c->call_deadline_ms);
+    rucio_http_conn_set_deadline(&c->auth_conn, c->call_deadline_ms);
+    rucio_error_set(&c->error, RUCIO_OK, "", "");
 }
 
 rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,

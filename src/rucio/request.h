@@ -5,10 +5,16 @@
  *   - headers: User-Agent, Accept (any type), Connection: Keep-Alive,
  *     X-Rucio-Auth-Token, X-Rucio-VO, X-Rucio-Script, X-Rucio-Account
  *     (when known), then the call's own;
- *   - at most 3 attempts; a connection error is retried at once (up to
- *     [client] request_retries); 502/503/504 back off min(10, 0.25 * 2^n)
- *     seconds or as Retry-After says; a 401 re-authenticates once;
- *   - redirects (the 303 of whoami) are followed with the same headers.
+ *   - at most 3 attempts; a connection error before any response is
+ *     retried (up to [client] request_retries) and 502/503/504 are
+ *     retried, each after a pause drawn uniformly from [0, min(10,
+ *     0.25 * 2^n)] seconds (full jitter), added to Retry-After when the
+ *     server sent one; a 401 re-authenticates once; nothing else is
+ *     retried once a response head has arrived;
+ *   - every wait ends by the call's deadline (rucio_call_begin);
+ *   - redirects (the 303 of whoami) are followed with the same headers,
+ *     only to the same scheme, host and port, never for an
+ *     authentication request, at most 5 times.
  */
 #ifndef RUCIO_REQUEST_H
 #define RUCIO_REQUEST_H
@@ -35,12 +41,17 @@ typedef struct rucio_call {
                                  requests, ping) */
 } rucio_call;
 
+/* Start a public call: its deadline (now + the client's call timeout)
+ * bounds every wait of every request it makes, authentication included;
+ * the error record is cleared. */
+void rucio_call_begin(rucio_client *client);
+
 /*
  * Send call. RUCIO_OK means a response arrived: it is in client->response
  * (any status) with its body NUL-terminated in client->scratch.body and
  * its length in *out_body_len. A success status's body that does not fit
- * is RUCIO_E_BODY_TOO_LARGE; other bodies are cut to fit (they only feed
- * error messages). Transport failures fill client->error.
+ * is RUCIO_E_BODY_TOO_LARGE; of other bodies only what fits is read (they
+ * only feed error messages). Failures fill client->error.
  */
 rucio_status rucio_call_send(rucio_client *client, const rucio_call *call,
                              size_t *out_body_len);

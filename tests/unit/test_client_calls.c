@@ -235,6 +235,17 @@ static const char *request_at(size_t conn, size_t k, char *out, size_t cap)
     return out;
 }
 
+/* A back-off pause: the wait the server asked for plus full jitter. */
+static void assert_pause(size_t k, uint32_t least, uint32_t jitter)
+{
+    assert_true(W.sp.sleep_count > k);
+    if (W.sp.sleeps[k] < least || W.sp.sleeps[k] > least + jitter)
+        print_error("pause %zu: %u ms, want %u..%u\n", k,
+                    (unsigned)W.sp.sleeps[k], (unsigned)least,
+                    (unsigned)(least + jitter));
+    assert_in_range(W.sp.sleeps[k], least, least + jitter);
+}
+
 static int64_t fixture_expiry(const char *name)
 {
     char value[64];
@@ -604,7 +615,7 @@ static void test_refuses_negative_lifetime(void **state)
 
 /* ---- the request loop ------------------------------------------------------ */
 
-static void test_503_503_200_backs_off_250_then_500(void **state)
+static void test_503_503_200_backs_off_with_full_jitter(void **state)
 {
     char out[2048];
 
@@ -618,8 +629,8 @@ static void test_503_503_200_backs_off_250_then_500(void **state)
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
     assert_int_equal(W.sp.sleep_count, 2);
-    assert_int_equal(W.sp.sleeps[0], 250);
-    assert_int_equal(W.sp.sleeps[1], 500);
+    assert_pause(0, 0, 250);
+    assert_pause(1, 0, 500);
     assert_int_equal(request_count(1), 3);
     assert_int_equal(W.sp.next_conn, 2);
 }
@@ -644,8 +655,8 @@ static void test_three_503_returns_the_503_after_two_sleeps(void **state)
     assert_string_equal(e->message,
                         "no error information passed (http status code: 503)");
     assert_int_equal(W.sp.sleep_count, 2);
-    assert_int_equal(W.sp.sleeps[0], 250);
-    assert_int_equal(W.sp.sleeps[1], 500);
+    assert_pause(0, 0, 250);
+    assert_pause(1, 0, 500);
     assert_int_equal(request_count(1), 3);
 }
 
@@ -662,11 +673,12 @@ static void test_retry_after_seconds(void **state)
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
     assert_int_equal(W.sp.sleep_count, 1);
-    assert_int_equal(W.sp.sleeps[0], 3000);
+    assert_pause(0, 3000, 250);
 }
 
-/* A reset before any response byte: a new connection at once. */
-static void test_reset_before_response_retried_without_sleep(void **state)
+/* A reset before any response byte: a new connection after a jittered
+ * pause (the Python client retries at once; a fleet must not). */
+static void test_reset_before_response_retried_after_a_pause(void **state)
 {
     char out[2048];
     uint64_t before;
@@ -682,14 +694,15 @@ static void test_reset_before_response_retried_without_sleep(void **state)
     assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
-    assert_int_equal(W.sp.sleep_count, 0);
-    assert_int_equal(W.sp.now_ms, before);
+    assert_int_equal(W.sp.sleep_count, 1);
+    assert_pause(0, 0, 250);
+    assert_int_equal(W.sp.now_ms, before + W.sp.sleeps[0]);
     assert_int_equal(W.sp.next_conn, 3);
     assert_int_equal(request_count(1), 1);
     assert_int_equal(request_count(2), 1);
 }
 
-static void test_refused_connection_retried_without_sleep(void **state)
+static void test_refused_connection_retried_after_a_pause(void **state)
 {
     char out[2048];
 
@@ -701,11 +714,13 @@ static void test_refused_connection_retried_without_sleep(void **state)
     assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
-    assert_int_equal(W.sp.sleep_count, 0);
+    assert_int_equal(W.sp.sleep_count, 1);
+    assert_pause(0, 0, 250);
     assert_int_equal(W.sp.next_conn, 3);
 }
 
-/* Three connection failures: ServerConnectionException, nothing slept. */
+/* Three connection failures: ServerConnectionException after two
+ * jittered pauses. */
 static void test_connection_failures_exhaust_attempts(void **state)
 {
     const rucio_error *e;
@@ -724,7 +739,9 @@ static void test_connection_failures_exhaust_attempts(void **state)
     assert_int_equal(e->http_status, 0);
     assert_non_null(strstr(e->message, "rucio.test"));
     assert_int_equal(W.sp.next_conn, 3);
-    assert_int_equal(W.sp.sleep_count, 0);
+    assert_int_equal(W.sp.sleep_count, 2);
+    assert_pause(0, 0, 250);
+    assert_pause(1, 0, 500);
 }
 
 /* 502 and 504 are retried like 503. */
@@ -744,8 +761,8 @@ static void test_502_and_504_retried(void **state)
     assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
     assert_string_equal(version, "41.5.1");
     assert_int_equal(W.sp.sleep_count, 2);
-    assert_int_equal(W.sp.sleeps[0], 250);
-    assert_int_equal(W.sp.sleeps[1], 500);
+    assert_pause(0, 0, 250);
+    assert_pause(1, 0, 500);
 }
 
 /* Authentication requests go through the same loop: 503 backs off. */
@@ -757,7 +774,7 @@ static void test_auth_request_backs_off_too(void **state)
     start(1);
     assert_int_equal(rucio_authenticate(&W.client), RUCIO_OK);
     assert_int_equal(W.sp.sleep_count, 1);
-    assert_int_equal(W.sp.sleeps[0], 250);
+    assert_pause(0, 0, 250);
     assert_int_equal(request_count(0), 2);
 }
 
@@ -776,7 +793,7 @@ static void test_retry_after_http_date(void **state)
     W.sp.wall_seconds = 1700000000; /* Tue, 14 Nov 2023 22:13:20 GMT */
     assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
     assert_int_equal(W.sp.sleep_count, 1);
-    assert_int_equal(W.sp.sleeps[0], 4000);
+    assert_pause(0, 4000, 250);
 }
 
 /* A server cannot park the client longer than its timeout, nor than a
@@ -790,6 +807,7 @@ static void test_retry_after_bounded_by_timeout(void **state)
     uint32_t expected = TIMEOUT_MS < 60000u ? TIMEOUT_MS : 60000u;
 
     (void)state;
+    W.opt.call_timeout_ms = 4 * TIMEOUT_MS; /* room for the wait */
     add_text(0, reply, strlen(reply));
     add_fixture(0, "ping_200.http");
     start(1);
@@ -1238,6 +1256,337 @@ static void test_ssh_key_read_failure_leaves_no_key_text(void **state)
     assert_false(holds(&W.client, sizeof W.client, "KKKKKKKKKKKKKKKK"));
 }
 
+
+/* ---- hostile answers (issue 8) -------------------------------------------- */
+
+static void use_given_token(void)
+{
+    W.opt.auth_type = "token";
+    W.opt.token = "tok-SECRET-1";
+}
+
+static rucio_status whoami_status(void)
+{
+    rucio_account_info info;
+
+    return rucio_whoami(&W.client, &info);
+}
+
+static const char *last_message(void)
+{
+    return rucio_client_last_error(&W.client)->message;
+}
+
+static void add_str(size_t conn, const char *text)
+{
+    add_text(conn, text, strlen(text));
+}
+
+/* The token never travels to another origin; the message names the
+ * target's host but not its path or query. */
+static void test_redirect_to_other_host_refused(void **state)
+{
+    (void)state;
+    use_given_token();
+    add_str(0, "HTTP/1.1 302 Found\r\n"
+               "Location: http://evil.test/steal?sig=QUERYSECRET\r\n"
+               "Content-Length: 0\r\n\r\n");
+    start(2);
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "RucioException");
+    assert_non_null(strstr(last_message(), "evil.test"));
+    assert_null(strstr(last_message(), "steal"));
+    assert_null(strstr(last_message(), "QUERYSECRET"));
+    assert_int_equal(W.sp.next_conn, 1);
+    assert_int_equal(request_count(0), 1);
+}
+
+static void test_redirect_to_other_port_or_scheme_refused(void **state)
+{
+    (void)state;
+    use_given_token();
+    add_str(0, "HTTP/1.1 307 Temporary Redirect\r\n"
+               "Location: http://rucio.test:8080/accounts/root\r\n"
+               "Content-Length: 0\r\n\r\n");
+    add_str(0, "HTTP/1.1 307 Temporary Redirect\r\n"
+               "Location: https://rucio.test/accounts/root\r\n"
+               "Content-Length: 0\r\n\r\n");
+    start(2);
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "http://rucio.test:8080"));
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "https://rucio.test:443"));
+    assert_int_equal(W.sp.next_conn, 1);
+    assert_int_equal(request_count(0), 2);
+}
+
+/* Same scheme, host (in any case) and port: followed. */
+static void test_same_origin_absolute_redirect_followed(void **state)
+{
+    rucio_account_info info;
+
+    (void)state;
+    use_given_token();
+    add_str(0, "HTTP/1.1 303 See Other\r\n"
+               "Location: http://RUCIO.test/accounts/root\r\n"
+               "Content-Length: 0\r\n\r\n");
+    add_fixture(0, "account_root_200.http");
+    start(1);
+    assert_int_equal(rucio_whoami(&W.client, &info), RUCIO_OK);
+    assert_string_equal(info.account, "root");
+    assert_int_equal(request_count(0), 2);
+}
+
+/* The password went to the auth host, which asked for it; it is not
+ * sent again, not even to the same host. */
+static void test_redirect_of_auth_request_refused(void **state)
+{
+    (void)state;
+    add_str(0, "HTTP/1.1 303 See Other\r\n"
+               "Location: /auth/userpass\r\n"
+               "Content-Length: 0\r\n\r\n");
+    start(1);
+    assert_int_equal(rucio_authenticate(&W.client), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "authentication request"));
+    assert_int_equal(request_count(0), 1);
+}
+
+static void test_redirect_loop_ends(void **state)
+{
+    size_t i;
+
+    (void)state;
+    use_given_token();
+    for (i = 0; i < TURNS; i++)
+        add_str(0, "HTTP/1.1 303 See Other\r\n"
+                   "Location: /accounts/whoami\r\n"
+                   "Content-Length: 0\r\n\r\n");
+    start(1);
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "too many redirects"));
+    assert_int_equal(request_count(0), 6);
+}
+
+static void add_interim_then_ping(size_t count)
+{
+    static char text[4096];
+    static char ping[2048];
+    size_t i, n = 0;
+
+    rt_fixture("ping_200.http", ping, sizeof ping);
+    for (i = 0; i < count; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "HTTP/1.1 100 Continue\r\n\r\n");
+    n += (size_t)snprintf(text + n, sizeof text - n, "%s", ping);
+    add_text(0, text, n);
+}
+
+static void test_interim_responses_capped(void **state)
+{
+    char version[32];
+
+    (void)state;
+    add_interim_then_ping(RUCIO_HTTP_MAX_INTERIM + 1);
+    start(2);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_PROTOCOL);
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "RucioException");
+    assert_non_null(strstr(last_message(), "malformed HTTP response"));
+    assert_null(strstr(last_message(), "connect"));
+    assert_int_equal(W.sp.next_conn, 1); /* not retried */
+}
+
+static void test_interim_responses_up_to_the_cap_accepted(void **state)
+{
+    char version[32];
+
+    (void)state;
+    add_interim_then_ping(RUCIO_HTTP_MAX_INTERIM);
+    start(1);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
+    assert_string_equal(version, "41.5.1");
+}
+
+/* A huge error body: its start makes the message, the rest is never
+ * read (no wait for it), and the request is not sent again. */
+static void test_oversized_error_body_not_read_to_the_end(void **state)
+{
+    static char text[32000];
+    const char head[] = "HTTP/1.1 500 INTERNAL SERVER ERROR\r\n"
+                        "Content-Length: 100000000\r\n\r\n";
+    char version[32];
+    uint64_t before;
+
+    (void)state;
+    memcpy(text, head, sizeof head - 1);
+    memset(text + sizeof head - 1, 'x', sizeof text - sizeof head + 1);
+    add_text(0, text, sizeof text);
+    start(2);
+    before = W.sp.now_ms;
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_SERVER);
+    assert_int_equal(rucio_client_last_error(&W.client)->http_status, 500);
+    assert_int_equal(W.sp.now_ms, before);
+    assert_true(W.conns[0].server_pos <
+                sizeof head + RUCIO_BODY_MAX + RUCIO_HTTP_RX_BUF);
+    assert_true(W.conns[0].closed);
+    assert_int_equal(W.sp.next_conn, 1);
+}
+
+/* The server answered and then the connection broke: the request may
+ * have been acted on, so it is not sent again. */
+static void test_response_cut_after_its_head_not_retried(void **state)
+{
+    char version[32];
+
+    (void)state;
+    add_str(0, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ver");
+    start(2);
+    W.conns[0].hang_at_end = 0;
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_TRUNCATED);
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "ServerConnectionException");
+    assert_int_equal(W.sp.next_conn, 1);
+    assert_int_equal(W.sp.sleep_count, 0);
+}
+
+/* A control character in a header value is the caller's input error,
+ * named by header, and nothing is sent. */
+static void test_control_character_in_account_refused_before_sending(
+    void **state)
+{
+    static const char *const accounts[] = {"root\r\nX-Evil: 1", "root\x1b[2J",
+                                           "ro\x7fot"};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        teardown(NULL);
+        setup(NULL);
+        use_given_token();
+        W.opt.account = accounts[i];
+        start(1);
+        assert_int_equal(whoami_status(), RUCIO_E_BAD_HEADER);
+        assert_string_equal(
+            rucio_client_last_error(&W.client)->exception_class,
+            "InputValidationError");
+        assert_non_null(strstr(last_message(), "X-Rucio-Account"));
+        assert_null(strstr(last_message(), "root"));
+        assert_int_equal(W.sp.next_conn, 0);
+    }
+}
+
+static void expect_bad_signed_url(const char *body, size_t len)
+{
+    char reply[1024], out[1024];
+    int n = snprintf(reply, sizeof reply,
+                     "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", len);
+
+    assert_true(n > 0 && (size_t)n + len < sizeof reply);
+    memcpy(reply + n, body, len);
+    teardown(NULL);
+    setup(NULL);
+    use_given_token();
+    add_text(0, reply, (size_t)n + len);
+    start(1);
+    assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
+                                          gcs_url, 3600, out, sizeof out),
+                     RUCIO_E_BAD_ANSWER);
+    assert_string_equal(out, "");
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "RucioException");
+    assert_null(strstr(last_message(), "s.test"));
+}
+
+static void test_signed_url_that_is_not_one_url_refused(void **state)
+{
+    (void)state;
+    expect_bad_signed_url("https://s.test/a\x1b[2Jb", 21);
+    expect_bad_signed_url("https://s.test/a\0junk", 21);
+    expect_bad_signed_url("https://s.test/a\r\nb", 19);
+    expect_bad_signed_url("https://s.test/a b", 18);
+    expect_bad_signed_url("javascript:alert(1)", 19);
+}
+
+/* A Retry-After that reaches past the call's deadline: no pointless
+ * sleep, the 503 is the answer at once. */
+static void test_retry_after_past_the_deadline_not_waited_for(void **state)
+{
+    char version[32];
+
+    (void)state;
+    W.opt.call_timeout_ms = 2000;
+    add_text(0, reply_503_retry_after, strlen(reply_503_retry_after));
+    start(1);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_SERVER);
+    assert_int_equal(rucio_client_last_error(&W.client)->http_status, 503);
+    assert_int_equal(W.sp.sleep_count, 0);
+    assert_int_equal(request_count(0), 1);
+}
+
+/* The call's deadline cuts the idle timeout short. */
+static void test_call_deadline_bounds_a_silent_server(void **state)
+{
+    char version[32];
+    uint64_t before;
+
+    (void)state;
+    W.opt.call_timeout_ms = 1200;
+    start(1);
+    before = W.sp.now_ms;
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_TIMEOUT);
+    assert_int_equal(W.sp.now_ms - before, 1200);
+    assert_non_null(strstr(last_message(), "time limit"));
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "ServerConnectionException");
+}
+
+/* Each call gets a deadline of its own. */
+static void test_call_deadline_starts_again_with_each_call(void **state)
+{
+    char version[32];
+
+    (void)state;
+    W.opt.call_timeout_ms = 1200;
+    add_fixture(0, "ping_200.http");
+    add_fixture(0, "ping_200.http");
+    start(1);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
+    W.sp.now_ms += 5000;
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
+}
+
+/* Full jitter: with another random stream the pauses differ. */
+static void test_backoff_pauses_differ_between_nodes(void **state)
+{
+    uint32_t first[2];
+    char version[32];
+    int round;
+
+    (void)state;
+    for (round = 0; round < 2; round++) {
+        teardown(NULL);
+        setup(NULL);
+        add_text(0, reply_503, strlen(reply_503));
+        add_text(0, reply_503, strlen(reply_503));
+        add_fixture(0, "ping_200.http");
+        start(1);
+        W.sp.rng = round ? 0x12345678u : 0x9abcdef1u;
+        assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                         RUCIO_OK);
+        assert_pause(0, 0, 250);
+        assert_pause(1, 0, 500);
+        if (round == 0)
+            memcpy(first, W.sp.sleeps, sizeof first);
+    }
+    assert_true(first[0] != W.sp.sleeps[0] || first[1] != W.sp.sleeps[1]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1265,11 +1614,11 @@ int main(void)
         T(test_refuses_control_character_in_url),
         T(test_refuses_zero_lifetime),
         T(test_refuses_negative_lifetime),
-        T(test_503_503_200_backs_off_250_then_500),
+        T(test_503_503_200_backs_off_with_full_jitter),
         T(test_three_503_returns_the_503_after_two_sleeps),
         T(test_retry_after_seconds),
-        T(test_reset_before_response_retried_without_sleep),
-        T(test_refused_connection_retried_without_sleep),
+        T(test_reset_before_response_retried_after_a_pause),
+        T(test_refused_connection_retried_after_a_pause),
         T(test_connection_failures_exhaust_attempts),
         T(test_502_and_504_retried),
         T(test_auth_request_backs_off_too),
@@ -1290,6 +1639,21 @@ int main(void)
         T(test_secrets_never_in_logs_or_errors),
         T(test_free_wipes_token_and_password),
         T(test_ssh_key_read_failure_leaves_no_key_text),
+        T(test_redirect_to_other_host_refused),
+        T(test_redirect_to_other_port_or_scheme_refused),
+        T(test_same_origin_absolute_redirect_followed),
+        T(test_redirect_of_auth_request_refused),
+        T(test_redirect_loop_ends),
+        T(test_interim_responses_capped),
+        T(test_interim_responses_up_to_the_cap_accepted),
+        T(test_oversized_error_body_not_read_to_the_end),
+        T(test_response_cut_after_its_head_not_retried),
+        T(test_control_character_in_account_refused_before_sending),
+        T(test_signed_url_that_is_not_one_url_refused),
+        T(test_retry_after_past_the_deadline_not_waited_for),
+        T(test_call_deadline_bounds_a_silent_server),
+        T(test_call_deadline_starts_again_with_each_call),
+        T(test_backoff_pauses_differ_between_nodes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
