@@ -88,8 +88,13 @@ $(TPORT_LIB): $(call obj,$(TPORT_SRCS))
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# Symbols bound at start (-z now): lazy binding runs the dynamic linker
+# on the stack of the first call to each function, which kept a copy of
+# the password there after main had wiped its own.
+CLI_LDFLAGS := -Wl,-z,relro,-z,now
+
 $(CLI): $(call obj,$(CLI_SRCS)) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(call obj,$(CLI_SRCS)) $(LIB) $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(CLI_LDFLAGS) $(LDFLAGS) $(call obj,$(CLI_SRCS)) $(LIB) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(THELP_SRCS)) $(TPORT_LIB) $(LIB)
 	@mkdir -p $(dir $@)

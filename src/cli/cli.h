@@ -8,6 +8,8 @@
 #ifndef RUCIO_CLI_H
 #define RUCIO_CLI_H
 
+#include <stdio.h>
+
 #include "rucio/client.h"
 
 enum cli_exit {
@@ -35,6 +37,14 @@ extern const cli_command cli_commands[];
 /* Print "<ExceptionClass>: <message>" for the client's last error on
  * stderr and return the exit code for it. */
 int cli_report(const rucio_client *client);
+
+/* Write text that came from a server to f with every control character,
+ * DEL, backslash and byte that is not printable UTF-8 escaped (\x1b,
+ * \\): a server must not be able to drive the user's terminal. */
+void cli_put_text(FILE *f, const char *text);
+
+/* cli_put_text on stdout, then a newline. */
+void cli_put_line(const char *text);
 
 /* Print a usage error for a command on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *problem);

@@ -36,7 +36,7 @@ static int cmd_ping(rucio_client *client, int argc, char **argv)
         return rc;
     if (rucio_ping(client, version, sizeof version) != RUCIO_OK)
         return cli_report(client);
-    printf("%s\n", version);
+    cli_put_line(version);
     return CLI_EXIT_OK;
 }
 
@@ -44,7 +44,8 @@ static int cmd_ping(rucio_client *client, int argc, char **argv)
 
 static void print_field(const char *name, const char *value)
 {
-    printf("%-13s: %s\n", name, value[0] ? value : "None");
+    printf("%-13s: ", name);
+    cli_put_line(value[0] ? value : "None");
 }
 
 static int cmd_whoami(rucio_client *client, int argc, char **argv)
@@ -140,7 +141,7 @@ static int cmd_signurl(rucio_client *client, int argc, char **argv)
                              a.lifetime, signed_url,
                              sizeof signed_url) != RUCIO_OK)
         return cli_report(client);
-    printf("%s\n", signed_url);
+    cli_put_line(signed_url);
     return CLI_EXIT_OK;
 }
 
@@ -174,10 +175,13 @@ static int cmd_token(rucio_client *client, int argc, char **argv)
     }
     if (rucio_authenticate(client) != RUCIO_OK)
         return cli_report(client);
-    printf("account: %s\n", rucio_client_account(client));
+    fputs("account: ", stdout);
+    cli_put_line(rucio_client_account(client));
     print_expiry(rucio_client_token_expires(client));
-    if (show)
-        printf("token: %s\n", client->token);
+    if (show) {
+        fputs("token: ", stdout);
+        cli_put_line(client->token);
+    }
     return CLI_EXIT_OK;
 }
 

@@ -52,7 +52,8 @@ static void print_help(void)
         "      --ssh-key FILE        RSA private key for ssh\n"
         "      --ca-certificate PATH CA file or directory to trust\n"
         "      --insecure            do not verify the server (tests only)\n"
-        "  -T, --timeout SECONDS     connect and idle timeout (default 600)\n"
+        "  -T, --timeout SECONDS     time limit of the whole command, and of\n"
+        "                            each connect and read (default 600)\n"
         "      --config FILE         rucio.cfg to read (like RUCIO_CONFIG)\n"
         "  -v, --verbose             log what happens on stderr\n"
         "  -h, --help                this help; `<command> --help` for one "
@@ -99,14 +100,20 @@ static int read_password(const char *path, char *out, size_t cap)
     return 1;
 }
 
+/* Seconds as milliseconds, rounded up: a tiny timeout must stay a tiny
+ * timeout, never become 0 (which the library reads as its default). */
 static int parse_timeout(const char *text, uint32_t *out_ms)
 {
     char *end = NULL;
     double s = strtod(text, &end);
+    double ms;
 
     if (!*text || *end || !(s > 0) || s > 86400.0)
         return 0;
-    *out_ms = (uint32_t)(s * 1000.0 + 0.5);
+    ms = s * 1000.0;
+    *out_ms = (uint32_t)ms;
+    if ((double)*out_ms < ms)
+        (*out_ms)++;
     return 1;
 }
 
@@ -166,6 +173,7 @@ static int apply_option(cli *app, int c)
             fprintf(stderr, "rucio-lite: --timeout needs seconds > 0\n");
             return CLI_EXIT_USAGE;
         }
+        o->call_timeout_ms = o->timeout_ms; /* the whole command, too */
         break;
     case 'h': print_help(); return CLI_EXIT_OK;
     case OPT_VERSION: printf("rucio-lite %s\n", RUCIO_LITE_VERSION);
