@@ -14,6 +14,8 @@ command -v clang >/dev/null 2>&1 || need clang
 [ -f /usr/include/cmocka.h ] || need libcmocka-dev
 command -v openssl >/dev/null 2>&1 || need openssl
 command -v ssh-keygen >/dev/null 2>&1 || need openssh-client
+# tests/cli: the process image at exit is searched for the password.
+command -v gdb >/dev/null 2>&1 || need gdb
 # The test venv is made with Debian's interpreter (tests/rucio-server/venv.sh).
 [ -x /usr/bin/python3 ] || need python3
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv
