@@ -1,0 +1,197 @@
+/* rucio-lite: Adler-32 and MD5, incremental. */
+#include "core/checksum.h"
+
+#include <string.h>
+
+/* ---- Adler-32 ---------------------------------------------------------------- */
+
+#define ADLER_MOD 65521u
+/* The most bytes whose sums fit 32 bits before a reduction is needed
+ * (zlib's NMAX): 255 n (n + 1) / 2 + (n + 1) (ADLER_MOD - 1) < 2^32. */
+#define ADLER_NMAX 5552u
+
+void rucio_adler32_init(rucio_adler32 *c)
+{
+    c->a = 1;
+    c->b = 0;
+}
+
+void rucio_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len)
+{
+    uint32_t a = c->a, b = c->b;
+
+    while (len > 0) {
+        size_t n = len < ADLER_NMAX ? len : ADLER_NMAX;
+
+        len -= n;
+        while (n-- > 0) {
+            a += *data++;
+            b += a;
+        }
+        a %= ADLER_MOD;
+        b %= ADLER_MOD;
+    }
+    c->a = a;
+    c->b = b;
+}
+
+uint32_t rucio_adler32_value(const rucio_adler32 *c)
+{
+    return c->b << 16 | c->a;
+}
+
+/* ---- MD5 ------------------------------------------------------------------------ */
+
+/* floor(|sin(i + 1)| * 2^32), RFC 1321 section 3.4. */
+static const uint32_t md5_sine[64] = {
+    0xd76aa478u, 0xe8c7b756u, 0x242070dbu, 0xc1bdceeeu,
+    0xf57c0fafu, 0x4787c62au, 0xa8304613u, 0xfd469501u,
+    0x698098d8u, 0x8b44f7afu, 0xffff5bb1u, 0x895cd7beu,
+    0x6b901122u, 0xfd987193u, 0xa679438eu, 0x49b40821u,
+    0xf61e2562u, 0xc040b340u, 0x265e5a51u, 0xe9b6c7aau,
+    0xd62f105du, 0x02441453u, 0xd8a1e681u, 0xe7d3fbc8u,
+    0x21e1cde6u, 0xc33707d6u, 0xf4d50d87u, 0x455a14edu,
+    0xa9e3e905u, 0xfcefa3f8u, 0x676f02d9u, 0x8d2a4c8au,
+    0xfffa3942u, 0x8771f681u, 0x6d9d6122u, 0xfde5380cu,
+    0xa4beea44u, 0x4bdecfa9u, 0xf6bb4b60u, 0xbebfbc70u,
+    0x289b7ec6u, 0xeaa127fau, 0xd4ef3085u, 0x04881d05u,
+    0xd9d4d039u, 0xe6db99e5u, 0x1fa27cf8u, 0xc4ac5665u,
+    0xf4292244u, 0x432aff97u, 0xab9423a7u, 0xfc93a039u,
+    0x655b59c3u, 0x8f0ccc92u, 0xffeff47du, 0x85845dd1u,
+    0x6fa87e4fu, 0xfe2ce6e0u, 0xa3014314u, 0x4e0811a1u,
+    0xf7537e82u, 0xbd3af235u, 0x2ad7d2bbu, 0xeb86d391u,
+};
+
+/* Left rotations of each round's four steps. */
+static const uint8_t md5_shift[4][4] = {
+    {7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+
+static uint32_t rotl(uint32_t x, unsigned n)
+{
+    return x << n | x >> (32u - n);
+}
+
+static uint32_t load_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* The round function and message word of step i (0..63). */
+static uint32_t md5_mix(unsigned i, uint32_t b, uint32_t c, uint32_t d,
+                        unsigned *out_word)
+{
+    switch (i / 16) {
+    case 0:
+        *out_word = i;
+        return (b & c) | (~b & d);
+    case 1:
+        *out_word = (5 * i + 1) % 16;
+        return (b & d) | (c & ~d);
+    case 2:
+        *out_word = (3 * i + 5) % 16;
+        return b ^ c ^ d;
+    default:
+        *out_word = (7 * i) % 16;
+        return c ^ (b | ~d);
+    }
+}
+
+static void md5_block(uint32_t state[4], const uint8_t block[64])
+{
+    uint32_t x[16];
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    unsigned i;
+
+    for (i = 0; i < 16; i++)
+        x[i] = load_le32(block + 4 * i);
+    for (i = 0; i < 64; i++) {
+        unsigned word;
+        uint32_t f = md5_mix(i, b, c, d, &word);
+        uint32_t next = b + rotl(a + f + md5_sine[i] + x[word],
+                                 md5_shift[i / 16][i % 4]);
+
+        a = d;
+        d = c;
+        c = b;
+        b = next;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+}
+
+void rucio_md5_init(rucio_md5 *c)
+{
+    c->state[0] = 0x67452301u;
+    c->state[1] = 0xefcdab89u;
+    c->state[2] = 0x98badcfeu;
+    c->state[3] = 0x10325476u;
+    c->length = 0;
+}
+
+void rucio_md5_update(rucio_md5 *c, const uint8_t *data, size_t len)
+{
+    size_t used = (size_t)(c->length % 64);
+
+    c->length += len;
+    if (used > 0) {
+        size_t n = 64 - used < len ? 64 - used : len;
+
+        memcpy(c->block + used, data, n);
+        data += n;
+        len -= n;
+        if (used + n < 64)
+            return;
+        md5_block(c->state, c->block);
+    }
+    for (; len >= 64; data += 64, len -= 64)
+        md5_block(c->state, data);
+    memcpy(c->block, data, len);
+}
+
+void rucio_md5_final(rucio_md5 *c, uint8_t out[16])
+{
+    uint64_t bits = c->length * 8;
+    size_t used = (size_t)(c->length % 64);
+    unsigned i;
+
+    /* 0x80, zeros up to 56 bytes into a block, the bit length. */
+    c->block[used++] = 0x80;
+    if (used > 56) {
+        memset(c->block + used, 0, 64 - used);
+        md5_block(c->state, c->block);
+        used = 0;
+    }
+    memset(c->block + used, 0, 56 - used);
+    for (i = 0; i < 8; i++)
+        c->block[56 + i] = (uint8_t)(bits >> (8 * i));
+    md5_block(c->state, c->block);
+    for (i = 0; i < 16; i++)
+        out[i] = (uint8_t)(c->state[i / 4] >> (8 * (i % 4)));
+}
+
+/* ---- hex ------------------------------------------------------------------------ */
+
+static const char hex_digits[] = "0123456789abcdef";
+
+void rucio_adler32_hex(uint32_t value, char out[9])
+{
+    unsigned i;
+
+    for (i = 0; i < 8; i++)
+        out[i] = hex_digits[(value >> (28 - 4 * i)) & 0xfu];
+    out[8] = '\0';
+}
+
+void rucio_md5_hex(const uint8_t digest[16], char out[33])
+{
+    unsigned i;
+
+    for (i = 0; i < 16; i++) {
+        out[2 * i] = hex_digits[digest[i] >> 4];
+        out[2 * i + 1] = hex_digits[digest[i] & 0xfu];
+    }
+    out[32] = '\0';
+}
