@@ -29,6 +29,12 @@
 #define RUCIO_WITH_LOG 1
 #endif
 
+/* Transfers through signed URLs (rucio/transfer.h): a third connection,
+ * to the storage, in every client. */
+#ifndef RUCIO_WITH_TRANSFER
+#define RUCIO_WITH_TRANSFER 1
+#endif
+
 /* ---- HTTP sizes ------------------------------------------------------------ */
 
 /* Longest host name accepted in a URL (RFC 1035 limit is 253). */

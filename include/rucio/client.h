@@ -213,6 +213,10 @@ typedef struct rucio_client {
 #endif
     rucio_http_conn api_conn;     /* kept alive to the rucio host */
     rucio_http_conn auth_conn;    /* to the auth host, client cert if x509 */
+#if RUCIO_WITH_TRANSFER
+    rucio_http_conn storage_conn; /* signed-URL transfers, never a client
+                                     certificate */
+#endif
     rucio_http_response response;
     char url[RUCIO_URL_MAX];      /* the request URL being sent */
     char query[RUCIO_URL_MAX];    /* a call's encoded query, kept across

@@ -7,6 +7,7 @@
  *   http.h        URL, query encoding, HTTP/1.1 requests and responses
  *   tls.h         TLS over the port (mbedTLS)
  *   client.h      the Rucio client: ping, whoami, get_signed_url
+ *   transfer.h    PUT, GET and DELETE through signed URLs
  */
 #ifndef RUCIO_RUCIO_H
 #define RUCIO_RUCIO_H
@@ -19,6 +20,9 @@
 #include "rucio/port_posix.h"
 #include "rucio/status.h"
 #include "rucio/strbuf.h"
+#if RUCIO_WITH_TRANSFER
+#include "rucio/transfer.h"
+#endif
 #if RUCIO_WITH_TLS
 #include "rucio/tls.h"
 #endif

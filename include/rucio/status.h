@@ -62,6 +62,7 @@ typedef enum rucio_status {
                                  request, or too many) */
     RUCIO_E_BAD_ANSWER,       /* a response that is not what the call
                                  expects (e.g. control bytes in a URL) */
+    RUCIO_E_STORAGE,          /* the storage refused a signed-URL transfer */
 
     RUCIO_STATUS_COUNT_       /* not a status; keep last */
 } rucio_status;

@@ -20,6 +20,7 @@ static int exit_code_for(rucio_status st)
     case RUCIO_E_TOO_MANY_HEADERS:
     case RUCIO_E_REDIRECT:
     case RUCIO_E_BAD_ANSWER:
+    case RUCIO_E_STORAGE:
         return CLI_EXIT_SERVER;
     case RUCIO_E_DNS:
     case RUCIO_E_CONNECT:

@@ -9,6 +9,7 @@
 #define RUCIO_ASCII_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 static inline int rucio_ascii_is_digit(int c)
 {
@@ -43,5 +44,9 @@ int rucio_ascii_is_tchar(int c);
 /* a[0..a_len) and b[0..b_len) are equal ignoring ASCII case. */
 int rucio_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
                              size_t b_len);
+
+/* s[0..n) as 1*DIGIT that fits in 64 bits (no sign, spaces or hex).
+ * Nonzero on success. */
+int rucio_ascii_parse_u64(const char *s, size_t n, uint64_t *out);
 
 #endif /* RUCIO_ASCII_H */

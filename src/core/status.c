@@ -33,6 +33,7 @@ static const char *const status_text[RUCIO_STATUS_COUNT_] = {
     [RUCIO_E_FILE] = "file access failed",
     [RUCIO_E_REDIRECT] = "redirect refused",
     [RUCIO_E_BAD_ANSWER] = "unexpected answer from the server",
+    [RUCIO_E_STORAGE] = "the storage refused the transfer",
 };
 
 const char *rucio_strerror(rucio_status status)

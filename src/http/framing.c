@@ -66,25 +66,6 @@ static int next_element(const char **pos, const char **out, size_t *out_len)
     return 1;
 }
 
-/* 1*DIGIT that fits in 64 bits: no sign, no spaces, no hex. */
-static int parse_u64(const char *s, size_t n, uint64_t *out)
-{
-    uint64_t v = 0;
-    size_t i;
-
-    if (n == 0)
-        return 0;
-    for (i = 0; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
-            return 0;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 1;
-}
-
 /* Content-Length may be repeated, on several lines or as a list, but only
  * with one value: two different lengths would split the stream in two
  * different places. */
@@ -95,7 +76,7 @@ static rucio_status add_content_length(framing_fields *f, const char *value)
     uint64_t v;
 
     while (next_element(&value, &elem, &n)) {
-        if (!parse_u64(elem, n, &v))
+        if (!rucio_ascii_parse_u64(elem, n, &v))
             return RUCIO_E_PROTOCOL;
         if (f->cl_present && v != f->cl)
             return RUCIO_E_PROTOCOL;

@@ -5,6 +5,7 @@
 
 #include "core/wipe.h"
 #include "rucio/auth.h"
+#include "rucio/client_tls.h"
 #include "rucio/errors.h"
 #include "rucio/request.h"
 #include "rucio/settings.h"
@@ -93,8 +94,6 @@ static rucio_status setup_tls(rucio_client *c)
     char err[RUCIO_ERROR_MAX];
     rucio_status st;
 
-    if (!rucio_settings_use_https(&c->settings))
-        return RUCIO_OK;
     memset(&t, 0, sizeof t);
     choose_ca(c, &t);
     choose_client_cert(c, &t);
@@ -125,6 +124,28 @@ static void init_connections(rucio_client *c)
         c->settings.auth_type == RUCIO_AUTH_X509 ||
         c->settings.auth_type == RUCIO_AUTH_X509_PROXY;
 #endif
+#if RUCIO_WITH_TRANSFER
+    rucio_http_conn_init(&c->storage_conn, &c->port, tls,
+                         c->settings.timeout_ms, &c->logger);
+#endif
+}
+
+rucio_status rucio_client_tls_for(rucio_client *c, const rucio_url *url)
+{
+#if RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER
+    rucio_status st;
+
+    if (!url->https || c->tls_ready)
+        return RUCIO_OK;
+    st = setup_tls(c);
+    if (st == RUCIO_OK)
+        c->storage_conn.tls = &c->tls;
+    return st;
+#else
+    (void)c;
+    (void)url;
+    return RUCIO_OK; /* the connection refuses https without TLS */
+#endif
 }
 
 rucio_status rucio_client_init(rucio_client *c,
@@ -141,7 +162,7 @@ rucio_status rucio_client_init(rucio_client *c,
     c->logger = opt->logger;
     st = rucio_settings_resolve(c, opt);
 #if RUCIO_WITH_TLS
-    if (st == RUCIO_OK)
+    if (st == RUCIO_OK && rucio_settings_use_https(&c->settings))
         st = setup_tls(c);
 #endif
     /* The config text is not needed any more; it may hold a password. */
@@ -158,6 +179,9 @@ void rucio_client_free(rucio_client *c)
 {
     rucio_http_conn_free(&c->api_conn);
     rucio_http_conn_free(&c->auth_conn);
+#if RUCIO_WITH_TRANSFER
+    rucio_http_conn_free(&c->storage_conn);
+#endif
 #if RUCIO_WITH_TLS
     if (c->tls_ready)
         rucio_tls_config_free(&c->tls);
