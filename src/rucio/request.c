@@ -99,10 +99,21 @@ static size_t build_headers(const rucio_client *c, const rucio_call *call,
     return n;
 }
 
+/* Length of an "http:" or "https:" scheme (any case) that opens loc, with
+ * its colon, or 0. */
+static size_t http_scheme_length(const char *loc)
+{
+    if (rucio_ascii_equal_nocase(loc, 5, "http:", 5))
+        return 5;
+    if (rucio_ascii_equal_nocase(loc, 6, "https:", 6))
+        return 6;
+    return 0;
+}
+
 /* Resolve a Location header against the URL in c->url, in place: an
- * absolute URL replaces it, "/path" keeps scheme and authority, and a
- * relative reference replaces the last path segment (RFC 3986 5.2.3;
- * dot segments are not removed). */
+ * absolute URL replaces it, "//authority/path" keeps only the scheme,
+ * "/path" keeps scheme and authority, and a relative reference replaces
+ * the last path segment (RFC 3986 5.2; dot segments are not removed). */
 static rucio_status resolve_location(rucio_client *c, const char *loc)
 {
     char *url = c->url;
@@ -110,10 +121,13 @@ static rucio_status resolve_location(rucio_client *c, const char *loc)
     rucio_strbuf b;
     size_t keep;
 
-    if (strncmp(loc, "http://", 7) == 0 || strncmp(loc, "https://", 8) == 0) {
+    if (http_scheme_length(loc) && strncmp(loc + http_scheme_length(loc),
+                                           "//", 2) == 0) {
         keep = 0;
     } else if (!path) {
         return RUCIO_E_BAD_URL;
+    } else if (loc[0] == '/' && loc[1] == '/') {
+        keep = (size_t)(path - url) + 1; /* "https:" */
     } else {
         path = strchr(path + 3, '/');
         keep = path ? (size_t)(path - url) : strlen(url);
@@ -166,38 +180,57 @@ static rucio_status refuse_redirect(rucio_client *c, const char *why,
     return RUCIO_E_REDIRECT;
 }
 
-static int same_origin(const rucio_url *a, const rucio_url *b)
+/* Where a redirect comes from: the origin of the URL that was sent,
+ * kept apart because c->url is then resolved in place. */
+typedef struct origin {
+    int https;
+    uint16_t port;
+    char host[RUCIO_HTTP_HOST_MAX + 1];
+} origin;
+
+static void keep_origin(origin *o, const rucio_url *u)
 {
-    return a->https == b->https && a->port == b->port &&
-           rucio_ascii_equal_nocase(a->host, a->host_len, b->host,
-                                    b->host_len);
+    o->https = u->https;
+    o->port = u->port;
+    memcpy(o->host, u->host, u->host_len);
+    o->host[u->host_len] = '\0';
+}
+
+static int same_origin(const origin *from, const rucio_url *to)
+{
+    return from->https == to->https && from->port == to->port &&
+           rucio_ascii_equal_nocase(from->host, strlen(from->host), to->host,
+                                    to->host_len);
 }
 
 /* Python's requests sends every header to wherever Location points,
  * X-Rucio-Auth-Token included. Here a redirect is followed only to the
  * same scheme, host and port, never for an authentication request (its
  * headers hold passwords and signatures), and at most MAX_REDIRECTS
- * times. A relative Location keeps the origin by definition. */
-static rucio_status check_redirect(rucio_client *c, const rucio_call *call,
-                                   const rucio_url *from, const char *loc,
-                                   int redirects)
+ * times. c->url is resolved against loc first, so that the origin
+ * compared is the one the next request would really go to. */
+static rucio_status follow_redirect(rucio_client *c, const rucio_call *call,
+                                    const rucio_url *from, const char *loc,
+                                    int redirects, rucio_url *to)
 {
-    rucio_url to;
-    int absolute = strncmp(loc, "http://", 7) == 0 ||
-                   strncmp(loc, "https://", 8) == 0;
+    origin before;
 
-    if (absolute && rucio_url_parse(loc, strlen(loc), &to) != RUCIO_OK)
+    keep_origin(&before, from);
+    if (resolve_location(c, loc) != RUCIO_OK)
+        return refuse_redirect(c, "redirect to a URL too long to follow",
+                               NULL);
+    if (rucio_url_parse(c->url, strlen(c->url), to) != RUCIO_OK)
         return refuse_redirect(c, "redirect to an invalid URL refused", NULL);
     if (call->endpoint == RUCIO_ENDPOINT_AUTH)
         return refuse_redirect(c, "redirect of an authentication request "
-                                  "refused", absolute ? &to : from);
-    if (absolute && from->https && !to.https)
-        return refuse_redirect(c, "redirect from https to http refused", &to);
-    if (absolute && !same_origin(from, &to))
+                                  "refused", to);
+    if (before.https && !to->https)
+        return refuse_redirect(c, "redirect from https to http refused", to);
+    if (!same_origin(&before, to))
         return refuse_redirect(c, "redirect to another server refused: "
-                                  "credentials are never sent there", &to);
+                                  "credentials are never sent there", to);
     if (redirects >= MAX_REDIRECTS)
-        return refuse_redirect(c, "too many redirects", from);
+        return refuse_redirect(c, "too many redirects", to);
     return RUCIO_OK;
 }
 
@@ -256,21 +289,17 @@ static rucio_status exchange(rucio_client *c, const rucio_call *call,
     req.url = &url;
     req.headers = headers;
     req.header_count = build_headers(c, call, headers);
-    for (redirects = 0;; redirects++) {
-        st = rucio_url_parse(c->url, strlen(c->url), &url);
-        if (st == RUCIO_OK)
-            st = send_once(c, call, &req, out_len);
+    st = rucio_url_parse(c->url, strlen(c->url), &url);
+    for (redirects = 0; st == RUCIO_OK; redirects++) {
+        st = send_once(c, call, &req, out_len);
         if (st != RUCIO_OK || !is_redirect(c->response.status))
             return st;
         loc = rucio_http_response_header(&c->response, "Location");
         if (!loc)
             return RUCIO_OK; /* no Location: the 3xx is the answer */
-        st = check_redirect(c, call, &url, loc, redirects);
-        if (st == RUCIO_OK && resolve_location(c, loc) != RUCIO_OK)
-            st = refuse_redirect(c, "redirect URL too long", &url);
-        if (st != RUCIO_OK)
-            return st;
+        st = follow_redirect(c, call, &url, loc, redirects, &url);
     }
+    return st;
 }
 
 /* ---- retry policy ------------------------------------------------------------- */

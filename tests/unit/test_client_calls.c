@@ -1321,6 +1321,27 @@ static void test_redirect_to_other_port_or_scheme_refused(void **state)
     assert_int_equal(request_count(0), 2);
 }
 
+/* The scheme in any case, and a network-path reference ("//host/...",
+ * RFC 3986 4.2), name another server too. */
+static void test_redirect_in_other_spellings_refused(void **state)
+{
+    (void)state;
+    use_given_token();
+    add_str(0, "HTTP/1.1 302 Found\r\n"
+               "Location: HTTP://evil.test/x\r\n"
+               "Content-Length: 0\r\n\r\n");
+    add_str(0, "HTTP/1.1 302 Found\r\n"
+               "Location: //evil.test:81/x\r\n"
+               "Content-Length: 0\r\n\r\n");
+    start(2);
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "http://evil.test:80"));
+    assert_int_equal(whoami_status(), RUCIO_E_REDIRECT);
+    assert_non_null(strstr(last_message(), "http://evil.test:81"));
+    assert_int_equal(W.sp.next_conn, 1);
+    assert_int_equal(request_count(0), 2);
+}
+
 /* Same scheme, host (in any case) and port: followed. */
 static void test_same_origin_absolute_redirect_followed(void **state)
 {
@@ -1641,6 +1662,7 @@ int main(void)
         T(test_ssh_key_read_failure_leaves_no_key_text),
         T(test_redirect_to_other_host_refused),
         T(test_redirect_to_other_port_or_scheme_refused),
+        T(test_redirect_in_other_spellings_refused),
         T(test_same_origin_absolute_redirect_followed),
         T(test_redirect_of_auth_request_refused),
         T(test_redirect_loop_ends),
