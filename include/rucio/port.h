@@ -58,8 +58,32 @@ typedef struct rucio_file_info {
     rucio_file_type type;
     unsigned mode;     /* permission bits, e.g. 0600 */
     int writable;      /* nonzero if the caller may write (create in) it */
+    int owned;         /* nonzero if the effective user owns it */
     uint64_t size;
 } rucio_file_info;
+
+/* Why read_private_file or write_private_file refused a path. */
+typedef enum rucio_file_problem {
+    RUCIO_FILE_FINE = 0,
+    RUCIO_FILE_MISSING,     /* the file or a checked directory is absent */
+    RUCIO_FILE_LINK,        /* a symbolic link, or a file with more than
+                               one hard link */
+    RUCIO_FILE_WRONG_TYPE,  /* a FIFO, device, socket or directory where a
+                               regular file belongs, or a directory that is
+                               not one */
+    RUCIO_FILE_OTHER_OWNER, /* owned by another user than the effective one */
+    RUCIO_FILE_SHARED,      /* a directory writable by group or others */
+    RUCIO_FILE_TOO_LARGE,   /* more bytes than the caller's buffer */
+    RUCIO_FILE_FAILED       /* anything else (permission, I/O, name too
+                               long) */
+} rucio_file_problem;
+
+/* Where and why: level 0 is the file itself, 1 its directory, 2 the
+ * directory above that, and so on. */
+typedef struct rucio_file_check {
+    rucio_file_problem problem;
+    unsigned level;
+} rucio_file_check;
 
 /*
  * Optional file access. Paths are NUL-terminated. Each function returns
@@ -81,12 +105,46 @@ typedef struct rucio_port_fs {
                                       const void *data, size_t len,
                                       unsigned mode);
 
-    /* Create one directory with the given mode (before umask). An existing
-     * directory is RUCIO_OK. */
+    /* Create one directory with exactly the given mode, whatever the
+     * umask. An existing directory is RUCIO_OK and left as it is. */
     rucio_status (*make_dir)(void *ctx, const char *path, unsigned mode);
 
     /* Current working directory, NUL-terminated, for making paths absolute. */
     rucio_status (*get_cwd)(void *ctx, char *buf, size_t cap);
+
+    /*
+     * Private files: the token cache and bearer tokens, which may sit in a
+     * directory other users can write (a shared /tmp). Both functions may
+     * be NULL; the library then uses no token cache file and no bearer
+     * token file (never a weaker check).
+     *
+     * The file itself (level 0) must be a regular file owned by the
+     * effective user with one link: a symbolic link is not followed and a
+     * FIFO never blocks. Each of the private_dirs directories right above
+     * it (levels 1 .. private_dirs) must be a directory that is not a
+     * symbolic link, owned by the effective user and not writable by
+     * group or others; each is checked once opened and then used to reach
+     * the next, so a directory swapped between check and use is caught.
+     * Directories above those are followed as usual.
+     *
+     * Both return RUCIO_OK, RUCIO_E_NO_SPACE (read: the file is larger
+     * than cap) or RUCIO_E_FILE, and describe a refusal in *check (which
+     * may be NULL; problem RUCIO_FILE_FINE on success).
+     */
+    rucio_status (*read_private_file)(void *ctx, const char *path,
+                                      unsigned private_dirs, char *buf,
+                                      size_t cap, size_t *out_len,
+                                      rucio_file_check *check);
+
+    /* Replace path atomically with data, mode exactly 0600: a new
+     * temporary file in the checked directory, renamed over path there.
+     * Missing private directories are created with mode exactly 0700
+     * whatever the umask (their parents must exist). On failure path is
+     * left as it was. */
+    rucio_status (*write_private_file)(void *ctx, const char *path,
+                                       unsigned private_dirs,
+                                       const void *data, size_t len,
+                                       rucio_file_check *check);
 } rucio_port_fs;
 
 /* Optional environment and user identity. */

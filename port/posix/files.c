@@ -4,6 +4,15 @@
  * Files are replaced by writing a sibling temporary file and renaming it
  * over the target, so a reader sees the old content or the new, never a
  * mix, and a crash or full disk leaves the old file in place.
+ *
+ * Private files (token cache, bearer tokens) may live under a directory
+ * other users can write, such as a shared /tmp, where any name can have
+ * been planted first (CWE-377). They are reached from directory file
+ * descriptors: each private directory is opened without following a
+ * symbolic link, checked with fstat (ours, not writable by group or
+ * others) and only then used to open the next name, so what is checked is
+ * what is used. The file is opened with O_NOFOLLOW | O_NONBLOCK (a FIFO
+ * cannot block) and checked with fstat before a byte is read.
  */
 #define _GNU_SOURCE
 
@@ -12,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +51,7 @@ static rucio_status posix_stat(void *ctx, const char *path,
         out->type = RUCIO_FILE_OTHER;
     out->mode = (unsigned)(st.st_mode & 0777);
     out->writable = access(path, W_OK) == 0;
+    out->owned = st.st_uid == geteuid();
     out->size = (uint64_t)st.st_size;
     return RUCIO_OK;
 }
@@ -115,31 +126,47 @@ static size_t temp_prefix(const char *path, char *tmp)
     return len;
 }
 
-/* Create a new temporary file next to path; its name is left in tmp. */
-static int create_temp(const char *path, unsigned mode, char *tmp)
+/* TEMP_RANDOM_CHARS random name characters and a NUL at out. */
+static int random_suffix(char *out)
 {
     static const char alphabet[] =
         "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-    size_t len = temp_prefix(path, tmp);
     uint8_t rnd[TEMP_RANDOM_CHARS];
+    size_t i;
+
+    if (rucio_posix_random(NULL, rnd, sizeof rnd) != RUCIO_OK)
+        return -1;
+    for (i = 0; i < sizeof rnd; i++)
+        out[i] = alphabet[rnd[i] & 63u];
+    out[sizeof rnd] = '\0';
+    return 0;
+}
+
+/* Create a new temporary file named <tmp_prefix><random> relative to dir
+ * (a directory fd or AT_FDCWD); the name is completed in tmp. */
+static int create_temp_at(int dir, char *tmp, size_t prefix_len, unsigned mode)
+{
     int attempt, fd = -1;
 
-    if (len == 0)
-        return -1;
     for (attempt = 0; fd < 0 && attempt < TEMP_ATTEMPTS; attempt++) {
-        size_t i;
-
-        if (rucio_posix_random(NULL, rnd, sizeof rnd) != RUCIO_OK)
+        if (random_suffix(tmp + prefix_len) != 0)
             return -1;
-        for (i = 0; i < sizeof rnd; i++)
-            tmp[len + i] = alphabet[rnd[i] & 63u];
-        tmp[len + sizeof rnd] = '\0';
         /* O_EXCL: never open a file someone else placed there. */
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+        fd = openat(dir, tmp,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                    (mode_t)mode);
         if (fd < 0 && errno != EEXIST)
             return -1;
     }
     return fd;
+}
+
+/* Create a new temporary file next to path; its name is left in tmp. */
+static int create_temp(const char *path, unsigned mode, char *tmp)
+{
+    size_t len = temp_prefix(path, tmp);
+
+    return len == 0 ? -1 : create_temp_at(AT_FDCWD, tmp, len, mode);
 }
 
 static int write_all(int fd, const uint8_t *data, size_t len)
@@ -179,13 +206,43 @@ static rucio_status posix_write_file_atomic(void *ctx, const char *path,
     return RUCIO_E_FILE;
 }
 
-static rucio_status posix_make_dir(void *ctx, const char *path, unsigned mode)
+/* Open a directory we just created, even when the umask left its owner
+ * without the read bit: then give ourselves 0700 first. */
+static int open_new_dir(int parent, const char *name)
+{
+    int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int fd = openat(parent, name, flags);
+
+    if (fd < 0 && errno == EACCES && fchmodat(parent, name, 0700, 0) == 0)
+        fd = openat(parent, name, flags);
+    return fd;
+}
+
+/* Give a directory we created exactly mode, whatever the umask did. */
+static int set_new_dir_mode(int fd, unsigned mode)
 {
     struct stat st;
 
+    return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+                   st.st_uid == geteuid() && fchmod(fd, (mode_t)mode) == 0
+               ? 0
+               : -1;
+}
+
+static rucio_status posix_make_dir(void *ctx, const char *path, unsigned mode)
+{
+    struct stat st;
+    int fd, ok;
+
     (void)ctx;
-    if (mkdir(path, (mode_t)mode) == 0)
-        return RUCIO_OK;
+    /* Created no more open than 0700 (umask permitting), then set. */
+    if (mkdir(path, (mode_t)(mode & 0700)) == 0) {
+        fd = open_new_dir(AT_FDCWD, path);
+        ok = fd >= 0 && set_new_dir_mode(fd, mode) == 0;
+        if (fd >= 0)
+            close(fd);
+        return ok ? RUCIO_OK : RUCIO_E_FILE;
+    }
     if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return RUCIO_OK;
     return RUCIO_E_FILE;
@@ -199,12 +256,287 @@ static rucio_status posix_get_cwd(void *ctx, char *buf, size_t cap)
     return (cap == 0 || errno == ERANGE) ? RUCIO_E_NO_SPACE : RUCIO_E_FILE;
 }
 
+/* ---- private files --------------------------------------------------------- */
+
+static void set_check(rucio_file_check *check, rucio_file_problem problem,
+                      unsigned level)
+{
+    if (check) {
+        check->problem = problem;
+        check->level = level;
+    }
+}
+
+/* What a failed open of name in parent means. */
+static rucio_file_problem open_problem(int parent, const char *name, int err)
+{
+    struct stat st;
+
+    switch (err) {
+    case ENOENT:
+        return RUCIO_FILE_MISSING;
+    case ELOOP:  /* O_NOFOLLOW met a symbolic link (Linux) */
+    case EMLINK: /* the same on FreeBSD */
+        return RUCIO_FILE_LINK;
+    case ENOTDIR:
+    case ENXIO: /* a socket */
+        return fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                       S_ISLNK(st.st_mode)
+                   ? RUCIO_FILE_LINK
+                   : RUCIO_FILE_WRONG_TYPE;
+    default:
+        return RUCIO_FILE_FAILED;
+    }
+}
+
+/* A private directory: a directory, ours, not writable by group or
+ * others. */
+static rucio_file_problem dir_problem(const struct stat *st)
+{
+    if (!S_ISDIR(st->st_mode))
+        return RUCIO_FILE_WRONG_TYPE;
+    if (st->st_uid != geteuid())
+        return RUCIO_FILE_OTHER_OWNER;
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return RUCIO_FILE_SHARED;
+    return RUCIO_FILE_FINE;
+}
+
+/* A private file: regular, ours, one link, at most cap bytes. */
+static rucio_file_problem file_problem(const struct stat *st, size_t cap)
+{
+    if (!S_ISREG(st->st_mode))
+        return RUCIO_FILE_WRONG_TYPE;
+    if (st->st_uid != geteuid())
+        return RUCIO_FILE_OTHER_OWNER;
+    if (st->st_nlink != 1)
+        return RUCIO_FILE_LINK;
+    if (st->st_size < 0 || (uint64_t)st->st_size > (uint64_t)cap)
+        return RUCIO_FILE_TOO_LARGE;
+    return RUCIO_FILE_FINE;
+}
+
+/* Check an open directory fd at level; closes it when refused. */
+static int keep_private_dir(int fd, unsigned level, rucio_file_check *check)
+{
+    struct stat st;
+    rucio_file_problem problem =
+        fstat(fd, &st) == 0 ? dir_problem(&st) : RUCIO_FILE_FAILED;
+
+    if (problem == RUCIO_FILE_FINE)
+        return fd;
+    set_check(check, problem, level);
+    close(fd);
+    return -1;
+}
+
+/* Create the missing directory name below parent; nonzero when this call
+ * made it (another process may have been quicker: then it is checked as
+ * any existing one). */
+static int make_private_dir(int parent, const char *name, int *created)
+{
+    *created = mkdirat(parent, name, 0700) == 0;
+    return *created || errno == EEXIST;
+}
+
+/* Open the private directory name below parent (closed here), creating
+ * it with mode exactly 0700 when create is set and it is missing. */
+static int open_private_dir(int parent, const char *name, int create,
+                            unsigned level, rucio_file_check *check)
+{
+    int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    int fd = openat(parent, name, flags), created = 0;
+
+    if (fd < 0 && errno == ENOENT && create) {
+        if (!make_private_dir(parent, name, &created)) {
+            set_check(check, RUCIO_FILE_FAILED, level);
+            close(parent);
+            return -1;
+        }
+        fd = created ? open_new_dir(parent, name) : openat(parent, name, flags);
+    }
+    if (fd < 0)
+        set_check(check, open_problem(parent, name, errno), level);
+    else if (created && set_new_dir_mode(fd, 0700) != 0)
+        fd = keep_private_dir(fd, level, check); /* says why, or fails */
+    close(parent);
+    return fd < 0 ? -1 : keep_private_dir(fd, level, check);
+}
+
+/* The directory to start from: dir[0..private_start) without its
+ * trailing slashes, or "/" or "." when the private components take it
+ * all. dir holds len characters and a NUL; it is restored on return. */
+static int open_start_dir(char *dir, size_t len, size_t private_start,
+                          int absolute)
+{
+    const char *start = absolute ? "/" : ".";
+    size_t end = private_start < len ? private_start : len;
+    char keep;
+    int fd;
+
+    while (end > 1 && dir[end - 1] == '/')
+        end--;
+    if (end == 0)
+        return open(start, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    keep = dir[end];
+    dir[end] = '\0';
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dir[end] = keep;
+    return fd;
+}
+
+/* Where the last `want` components of dir[0..len) begin; *found says how
+ * many there were (fewer when the path is short). */
+static size_t private_start(const char *dir, size_t len, unsigned want,
+                            unsigned *found)
+{
+    size_t p = len;
+
+    *found = 0;
+    while (*found < want) {
+        while (p > 0 && dir[p - 1] == '/')
+            p--;
+        if (p == 0)
+            break;
+        while (p > 0 && dir[p - 1] != '/')
+            p--;
+        (*found)++;
+    }
+    return p;
+}
+
+/* Open the directory that holds path's file, checking the private_dirs
+ * directories above the file on the way (creating missing ones when
+ * create is set). *base is the file name inside path. */
+static int open_private_parent(const char *path, unsigned private_dirs,
+                               int create, const char **base,
+                               rucio_file_check *check)
+{
+    char dir[TEMP_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0, start;
+    unsigned found, level;
+    char *name, *next;
+    int fd;
+
+    *base = slash ? slash + 1 : path;
+    if (**base == '\0' || len >= sizeof dir) {
+        set_check(check, RUCIO_FILE_FAILED, 0);
+        return -1;
+    }
+    memcpy(dir, path, len);
+    dir[len] = '\0';
+    start = private_start(dir, len, private_dirs, &found);
+    fd = open_start_dir(dir, len, start, path[0] == '/');
+    if (fd < 0) {
+        set_check(check, open_problem(AT_FDCWD, ".", errno), found + 1);
+        return -1;
+    }
+    /* A short path: the starting directory is one of the private ones. */
+    if (found < private_dirs &&
+        (fd = keep_private_dir(fd, found + 1, check)) < 0)
+        return -1;
+    for (level = found, name = dir + start; fd >= 0 && level > 0; level--) {
+        while (*name == '/')
+            name++;
+        next = strchr(name, '/');
+        if (next)
+            *next = '\0';
+        fd = open_private_dir(fd, name, create, level, check);
+        name = next ? next + 1 : name + strlen(name);
+    }
+    return fd;
+}
+
+static rucio_status posix_read_private_file(void *ctx, const char *path,
+                                            unsigned private_dirs, char *buf,
+                                            size_t cap, size_t *out_len,
+                                            rucio_file_check *check)
+{
+    const char *base;
+    struct stat st;
+    rucio_file_problem problem;
+    rucio_status status;
+    int dir, fd;
+
+    (void)ctx;
+    *out_len = 0;
+    set_check(check, RUCIO_FILE_FINE, 0);
+    dir = open_private_parent(path, private_dirs, 0, &base, check);
+    if (dir < 0)
+        return RUCIO_E_FILE;
+    fd = openat(dir, base,
+                O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    problem = fd < 0 ? open_problem(dir, base, errno)
+              : fstat(fd, &st) != 0 ? RUCIO_FILE_FAILED
+                                    : file_problem(&st, cap);
+    close(dir);
+    status = problem == RUCIO_FILE_FINE ? read_to_end(fd, buf, cap, out_len)
+             : problem == RUCIO_FILE_TOO_LARGE ? RUCIO_E_NO_SPACE
+                                               : RUCIO_E_FILE;
+    if (fd >= 0)
+        close(fd);
+    if (problem == RUCIO_FILE_FINE && status != RUCIO_OK)
+        problem = status == RUCIO_E_NO_SPACE ? RUCIO_FILE_TOO_LARGE
+                                             : RUCIO_FILE_FAILED;
+    set_check(check, problem, 0);
+    return status;
+}
+
+/* Write data to a new temporary file in dir and rename it to base. */
+static int replace_in_dir(int dir, const char *base, const void *data,
+                          size_t len)
+{
+    char tmp[NAME_MAX + 1];
+    size_t prefix_len = strlen(base) + 2;
+    int ok, fd;
+
+    if (prefix_len + TEMP_RANDOM_CHARS >= sizeof tmp)
+        return -1;
+    tmp[0] = '.';
+    memcpy(tmp + 1, base, prefix_len - 2);
+    tmp[prefix_len - 1] = '.';
+    fd = create_temp_at(dir, tmp, prefix_len, 0600);
+    if (fd < 0)
+        return -1;
+    /* fchmod: 0600 exactly, whatever the umask. */
+    ok = fchmod(fd, 0600) == 0 && write_all(fd, data, len) == 0 &&
+         fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (ok && renameat(dir, tmp, dir, base) == 0)
+        return 0;
+    unlinkat(dir, tmp, 0);
+    return -1;
+}
+
+static rucio_status posix_write_private_file(void *ctx, const char *path,
+                                             unsigned private_dirs,
+                                             const void *data, size_t len,
+                                             rucio_file_check *check)
+{
+    const char *base;
+    int dir, ok;
+
+    (void)ctx;
+    set_check(check, RUCIO_FILE_FINE, 0);
+    dir = open_private_parent(path, private_dirs, 1, &base, check);
+    if (dir < 0)
+        return RUCIO_E_FILE;
+    ok = replace_in_dir(dir, base, data, len) == 0;
+    close(dir);
+    if (!ok)
+        set_check(check, RUCIO_FILE_FAILED, 0);
+    return ok ? RUCIO_OK : RUCIO_E_FILE;
+}
+
 static const rucio_port_fs posix_fs = {
     .stat = posix_stat,
     .read_file = posix_read_file,
     .write_file_atomic = posix_write_file_atomic,
     .make_dir = posix_make_dir,
     .get_cwd = posix_get_cwd,
+    .read_private_file = posix_read_private_file,
+    .write_private_file = posix_write_private_file,
 };
 
 const rucio_port_fs *rucio_port_posix_fs(void)

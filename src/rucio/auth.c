@@ -52,14 +52,34 @@ static int expiring(const rucio_client *c)
 
 /* ---- after the server issued a token ------------------------------------ */
 
+/* A token cache file or directory that is not ours alone: say which and
+ * why (never the content), then go on with the token in memory. */
+static void warn_cache_refused(rucio_client *c, const char *verb,
+                               const rucio_file_check *check)
+{
+    const char *path = c->settings.token_path;
+
+    rucio_log(&c->logger, RUCIO_LOG_WARN,
+              "token cache not %s: %s %.*s %s; going on without it", verb,
+              check->level ? "directory" : "file",
+              (int)rucio_private_path_len(path, check->level), path,
+              rucio_file_problem_text(check));
+}
+
 static void store_in_cache(rucio_client *c)
 {
+    rucio_file_check check;
     rucio_status st;
 
     if (!c->settings.token_path[0])
         return;
-    st = rucio_token_cache_write(&c->port, c->settings.token_path, c->token);
-    if (st != RUCIO_OK)
+    st = rucio_token_cache_write(&c->port, c->settings.token_path, c->token,
+                                 &check);
+    if (st == RUCIO_OK)
+        return;
+    if (check.problem != RUCIO_FILE_FAILED)
+        warn_cache_refused(c, "written", &check);
+    else
         rucio_log(&c->logger, RUCIO_LOG_WARN,
                   "could not write the token cache %s: %s",
                   c->settings.token_path, rucio_strerror(st));
@@ -273,19 +293,46 @@ static int strip_token(rucio_client *c)
 
 typedef enum found { FOUND, NOT_HERE, STOP } found;
 
-static found token_from_file(rucio_client *c, const char *path)
+/* The file named by BEARER_TOKEN_FILE cannot be used: a clear error. */
+static found refuse_token_file(rucio_client *c, const char *path,
+                               const rucio_file_check *check)
 {
-    rucio_file_info info;
+    rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
+                    "BEARER_TOKEN_FILE ");
+    rucio_error_append(&c->error, path);
+    rucio_error_append(&c->error, check->level ? ": its directory " : " ");
+    rucio_error_append(&c->error, rucio_file_problem_text(check));
+    rucio_error_append(&c->error, "; not used");
+    return STOP;
+}
+
+/* A bearer token file, read strictly (a regular file of ours, no symbolic
+ * link, no FIFO, at most RUCIO_TOKEN_MAX bytes). A file that is not there
+ * moves discovery on; one that is refused ends it when the user named it
+ * (named), else is skipped with a warning. */
+static found token_from_file(rucio_client *c, const char *path, int named)
+{
+    rucio_file_check check;
     size_t len = 0;
 
-    if (c->port.fs->stat(c->port.ctx, path, &info) != RUCIO_OK ||
-        info.type == RUCIO_FILE_NONE)
+    if (!c->port.fs->read_private_file)
         return NOT_HERE;
-    if (c->port.fs->read_file(c->port.ctx, path, c->token,
-                              sizeof c->token - 1, &len) != RUCIO_OK)
-        return STOP; /* Python: any error but "missing" ends discovery */
-    c->token[len] = '\0';
-    return strip_token(c) ? FOUND : NOT_HERE;
+    if (c->port.fs->read_private_file(c->port.ctx, path, 0, c->token,
+                                      sizeof c->token - 1, &len,
+                                      &check) == RUCIO_OK) {
+        c->token[len] = '\0';
+        return strip_token(c) ? FOUND : NOT_HERE;
+    }
+    if (check.problem == RUCIO_FILE_MISSING)
+        return NOT_HERE;
+    if (named)
+        return refuse_token_file(c, path, &check);
+    rucio_log(&c->logger, RUCIO_LOG_WARN,
+              "bearer token %s %.*s %s; skipped",
+              check.level ? "directory" : "file",
+              (int)rucio_private_path_len(path, check.level), path,
+              rucio_file_problem_text(&check));
+    return NOT_HERE;
 }
 
 static found token_from_runtime_dirs(rucio_client *c)
@@ -301,41 +348,42 @@ static found token_from_runtime_dirs(rucio_client *c)
         rucio_strbuf_puts(&b, "/bt_u");
         rucio_strbuf_put_u64(&b, c->port.env->effective_uid(c->port.ctx));
         if (b.status == RUCIO_OK)
-            f = token_from_file(c, path);
+            f = token_from_file(c, path, 0);
         if (f != NOT_HERE)
             return f;
     }
     rucio_strbuf_init(&b, path, sizeof path);
     rucio_strbuf_puts(&b, "/tmp/bt_u");
     rucio_strbuf_put_u64(&b, c->port.env->effective_uid(c->port.ctx));
-    return token_from_file(c, path);
+    return token_from_file(c, path, 0);
 }
 
 /* BEARER_TOKEN, BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>,
- * /tmp/bt_u<uid> (rucio.common.utils.wlcg_token_discovery). */
-static int discover_bearer_token(rucio_client *c)
+ * /tmp/bt_u<uid> (rucio.common.utils.wlcg_token_discovery). STOP leaves
+ * the reason in c->error. */
+static found discover_bearer_token(rucio_client *c)
 {
     const char *value;
     found f = NOT_HERE;
 
     if (!c->port.env)
-        return 0;
+        return NOT_HERE;
     value = c->port.env->get(c->port.ctx, "BEARER_TOKEN");
     if (value && strlen(value) < sizeof c->token) {
         rucio_strbuf_copy(c->token, sizeof c->token, value);
         if (strip_token(c))
-            return 1;
+            return FOUND;
     }
     if (!c->port.fs)
-        return 0;
+        return NOT_HERE;
     value = c->port.env->get(c->port.ctx, "BEARER_TOKEN_FILE");
     if (value && *value)
-        f = token_from_file(c, value);
+        f = token_from_file(c, value, 1);
     if (f == NOT_HERE)
         f = token_from_runtime_dirs(c);
     if (f != FOUND)
         forget_token(c);
-    return f == FOUND;
+    return f;
 }
 
 /* ---- entry points ---------------------------------------------------------- */
@@ -378,11 +426,16 @@ static rucio_status authenticate(rucio_client *c)
 
 static int token_from_cache(rucio_client *c)
 {
+    rucio_file_check check;
+
     if (c->cache_tried || !c->settings.token_path[0])
         return 0;
     c->cache_tried = 1;
     if (rucio_token_cache_read(&c->port, c->settings.token_path, c->token,
-                               sizeof c->token) != RUCIO_OK) {
+                               sizeof c->token, &check) != RUCIO_OK) {
+        if (check.problem != RUCIO_FILE_FINE &&
+            check.problem != RUCIO_FILE_MISSING)
+            warn_cache_refused(c, "used", &check);
         forget_token(c);
         return 0;
     }
@@ -395,16 +448,22 @@ static int token_from_cache(rucio_client *c)
 
 rucio_status rucio_auth_ensure(rucio_client *c)
 {
+    found f = NOT_HERE;
+
     if (c->token[0] && !expiring(c))
         return RUCIO_OK;
-    if (c->token[0])
+    if (c->token[0]) {
         rucio_log(&c->logger, RUCIO_LOG_INFO,
                   "auth token expires within %d s; renewing",
                   RUCIO_TOKEN_RENEW_MARGIN);
-    else if ((c->settings.auth_type == RUCIO_AUTH_OIDC &&
-              discover_bearer_token(c)) ||
-             token_from_cache(c))
-        return RUCIO_OK;
+    } else {
+        if (c->settings.auth_type == RUCIO_AUTH_OIDC)
+            f = discover_bearer_token(c);
+        if (f == FOUND || (f == NOT_HERE && token_from_cache(c)))
+            return RUCIO_OK;
+        if (f == STOP)
+            return c->error.status;
+    }
     forget_token(c);
     return authenticate(c);
 }
@@ -413,6 +472,7 @@ rucio_status rucio_auth_renew(rucio_client *c)
 {
     char refused_token[RUCIO_TOKEN_MAX];
     rucio_status st;
+    found f;
 
     rucio_log(&c->logger, RUCIO_LOG_INFO,
               "the server refused the auth token; authenticating again");
@@ -423,10 +483,14 @@ rucio_status rucio_auth_renew(rucio_client *c)
     }
     /* A bearer token comes from outside: only a different one can help. */
     rucio_strbuf_copy(refused_token, sizeof refused_token, c->token);
-    st = discover_bearer_token(c) && strcmp(c->token, refused_token) != 0
-             ? RUCIO_OK
-             : rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "the server refused the bearer token");
+    f = discover_bearer_token(c);
+    if (f == FOUND && strcmp(c->token, refused_token) != 0)
+        st = RUCIO_OK;
+    else if (f == STOP)
+        st = c->error.status;
+    else
+        st = rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                             "the server refused the bearer token");
     rucio_wipe(refused_token, sizeof refused_token);
     return st;
 }

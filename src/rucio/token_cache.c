@@ -89,14 +89,58 @@ rucio_status rucio_token_cache_path(const rucio_port *port,
     return b.status;
 }
 
+/* The last path component ending at end (exclusive): start and length. */
+static const char *component_before(const char *path, const char *end,
+                                    size_t *len)
+{
+    const char *p = end;
+
+    while (p > path && p[-1] != '/')
+        p--;
+    *len = (size_t)(end - p);
+    return p;
+}
+
+unsigned rucio_token_cache_private_dirs(const char *path)
+{
+    const char *file = strrchr(path, '/'), *dir, *user;
+    size_t dir_len, user_len;
+
+    if (!file || file == path)
+        return 1;
+    dir = component_before(path, file, &dir_len);
+    if (dir == path || dir_len < 8 || memcmp(dir, ".rucio_", 7) != 0)
+        return 1;
+    user = component_before(path, dir - 1, &user_len);
+    /* .rucio_<user> or .rucio_<user>@<vo> below <user> */
+    return user_len > 0 && dir_len >= 7 + user_len &&
+                   memcmp(dir + 7, user, user_len) == 0 &&
+                   (dir_len == 7 + user_len || dir[7 + user_len] == '@')
+               ? 2
+               : 1;
+}
+
 rucio_status rucio_token_cache_read(const rucio_port *port, const char *path,
-                                    char *token, size_t cap)
+                                    char *token, size_t cap,
+                                    rucio_file_check *check)
 {
     size_t len = 0;
+    rucio_file_check local;
+    rucio_status st;
 
-    if (!port->fs || cap == 0 ||
-        port->fs->read_file(port->ctx, path, token, cap - 1, &len) != RUCIO_OK)
+    if (!check)
+        check = &local;
+    check->problem = RUCIO_FILE_FAILED;
+    check->level = 0;
+    if (!port->fs || !port->fs->read_private_file || cap == 0)
         return RUCIO_E_FILE;
+    st = port->fs->read_private_file(port->ctx, path,
+                                     rucio_token_cache_private_dirs(path),
+                                     token, cap - 1, &len, check);
+    if (st != RUCIO_OK) {
+        token[0] = '\0';
+        return RUCIO_E_FILE;
+    }
     token[len] = '\0';
     /* Python keeps the first line including its newline (and the request
      * then fails); a line ending is never part of a token, so drop it. */
@@ -104,18 +148,26 @@ rucio_status rucio_token_cache_read(const rucio_port *port, const char *path,
     return token[0] ? RUCIO_OK : RUCIO_E_FILE;
 }
 
-/* os.makedirs(dir, 0o700): missing parents get the default mode 0777
- * (less the umask), the last component 0700. */
+static int is_dir(const rucio_port *port, const char *path)
+{
+    rucio_file_info info;
+
+    return port->fs->stat(port->ctx, path, &info) == RUCIO_OK &&
+           info.type == RUCIO_FILE_DIRECTORY;
+}
+
+/* os.makedirs for the directories above the private ones (normally just
+ * <tmp>, which exists): each missing one gets mode 0700. */
 static rucio_status make_dirs(const rucio_port *port, char *dir)
 {
     char *slash;
     rucio_status st;
 
-    if (writable_dir(port, dir))
+    if (!dir[0] || is_dir(port, dir))
         return RUCIO_OK;
     for (slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
         *slash = '\0';
-        st = port->fs->make_dir(port->ctx, dir, 0777);
+        st = port->fs->make_dir(port->ctx, dir, 0700);
         *slash = '/';
         if (st != RUCIO_OK)
             return st;
@@ -123,25 +175,88 @@ static rucio_status make_dirs(const rucio_port *port, char *dir)
     return port->fs->make_dir(port->ctx, dir, 0700);
 }
 
+/* The part of path above its private directories into dir ("" when the
+ * path is too short to have one). */
+static rucio_status public_part(const char *path, unsigned private_dirs,
+                                char *dir, size_t cap)
+{
+    size_t len = strlen(path);
+    unsigned cut;
+
+    for (cut = 0; cut <= private_dirs && len > 0; cut++) {
+        while (len > 0 && path[len - 1] != '/')
+            len--;
+        while (len > 1 && path[len - 1] == '/')
+            len--;
+    }
+    if (len >= cap)
+        return RUCIO_E_NO_SPACE;
+    memcpy(dir, path, len);
+    dir[len] = '\0';
+    return RUCIO_OK;
+}
+
 rucio_status rucio_token_cache_write(const rucio_port *port, const char *path,
-                                     const char *token)
+                                     const char *token,
+                                     rucio_file_check *check)
 {
     char dir[RUCIO_PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    size_t len = slash ? (size_t)(slash - path) : 0;
+    unsigned private_dirs = rucio_token_cache_private_dirs(path);
     rucio_status st;
 
-    if (!port->fs)
-        return RUCIO_E_UNSUPPORTED;
-    if (len >= sizeof dir)
-        return RUCIO_E_NO_SPACE;
-    if (len > 0) {
-        memcpy(dir, path, len);
-        dir[len] = '\0';
-        st = make_dirs(port, dir);
-        if (st != RUCIO_OK)
-            return st;
+    if (check) {
+        check->problem = RUCIO_FILE_FAILED;
+        check->level = 0;
     }
-    return port->fs->write_file_atomic(port->ctx, path, token, strlen(token),
-                                       0600);
+    if (!port->fs || !port->fs->write_private_file)
+        return RUCIO_E_UNSUPPORTED;
+    st = public_part(path, private_dirs, dir, sizeof dir);
+    if (st == RUCIO_OK)
+        st = make_dirs(port, dir);
+    if (st != RUCIO_OK)
+        return st;
+    return port->fs->write_private_file(port->ctx, path, private_dirs, token,
+                                        strlen(token), check);
+}
+
+static const char *problem_text(rucio_file_problem problem, unsigned level)
+{
+    switch (problem) {
+    case RUCIO_FILE_FINE:
+        return "usable";
+    case RUCIO_FILE_MISSING:
+        return "does not exist";
+    case RUCIO_FILE_LINK:
+        return "is a symbolic link or has another hard link";
+    case RUCIO_FILE_WRONG_TYPE:
+        return level ? "is not a directory"
+                     : "is not a regular file (a FIFO, device, socket or "
+                       "directory)";
+    case RUCIO_FILE_OTHER_OWNER:
+        return "is owned by another user";
+    case RUCIO_FILE_SHARED:
+        return "is writable by group or others";
+    case RUCIO_FILE_TOO_LARGE:
+        return "is too large";
+    default:
+        return "cannot be used";
+    }
+}
+
+size_t rucio_private_path_len(const char *path, unsigned level)
+{
+    size_t len = strlen(path);
+
+    for (; level > 0 && len > 0; level--) {
+        while (len > 0 && path[len - 1] != '/')
+            len--;
+        while (len > 1 && path[len - 1] == '/')
+            len--;
+    }
+    return len;
+}
+
+const char *rucio_file_problem_text(const rucio_file_check *check)
+{
+    return problem_text(check->problem, check->level);
 }

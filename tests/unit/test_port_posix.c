@@ -4,6 +4,12 @@
  * no SIGPIPE, signals during waits, clocks, random bytes, files and the
  * environment. SIGPIPE keeps its default action so a send that raised it
  * would kill this test.
+ *
+ * Private files (read_private_file, write_private_file): what another
+ * user of a shared /tmp could plant (FIFO, symbolic and hard links,
+ * oversized files, directories of another owner or open to group/others)
+ * is refused with the right problem and level, and modes are exact
+ * whatever the umask. A FIFO that blocked would end the test by SIGALRM.
  */
 #define _GNU_SOURCE
 
@@ -505,6 +511,14 @@ static size_t count_entries(const char *path)
     return count;
 }
 
+static unsigned mode_of(const char *path)
+{
+    struct stat st;
+
+    assert_int_equal(lstat(path, &st), 0);
+    return (unsigned)(st.st_mode & 07777);
+}
+
 static void assert_file_content(const tmpdir *d, const char *path,
                                 const char *want)
 {
@@ -647,6 +661,286 @@ static void test_get_cwd(void **state)
     assert_int_equal(d->fs->get_cwd(NULL, got, 0), RUCIO_E_NO_SPACE);
 }
 
+/* ---- private files ------------------------------------------------------- */
+
+static void test_make_dir_mode_is_exact_whatever_the_umask(void **state)
+{
+    tmpdir *d = *state;
+    char path[128];
+    mode_t old = umask(0);
+
+    in_dir(d, path, sizeof path, "open-umask");
+    assert_int_equal(d->fs->make_dir(NULL, path, 0700), RUCIO_OK);
+    assert_int_equal(mode_of(path), 0700);
+    umask(0277);
+    in_dir(d, path, sizeof path, "strict-umask");
+    assert_int_equal(d->fs->make_dir(NULL, path, 0755), RUCIO_OK);
+    umask(0777);
+    in_dir(d, path, sizeof path, "no-bits-umask");
+    assert_int_equal(d->fs->make_dir(NULL, path, 0700), RUCIO_OK);
+    umask(old);
+    assert_int_equal(mode_of(path), 0700);
+    in_dir(d, path, sizeof path, "strict-umask");
+    assert_int_equal(mode_of(path), 0755);
+}
+
+static void test_stat_reports_owner(void **state)
+{
+    tmpdir *d = *state;
+    rucio_file_info info;
+
+    assert_int_equal(d->fs->stat(NULL, d->path, &info), RUCIO_OK);
+    assert_true(info.owned);
+    if (geteuid() != 0) {
+        assert_int_equal(d->fs->stat(NULL, "/", &info), RUCIO_OK);
+        assert_false(info.owned);
+    }
+}
+
+/* read_private_file of name in d with private_dirs, expecting status and
+ * (unless RUCIO_OK) the problem at level. */
+static void read_private(const tmpdir *d, const char *name, unsigned dirs,
+                         size_t cap, rucio_status status,
+                         rucio_file_problem problem, unsigned level)
+{
+    char path[256], buf[64];
+    rucio_file_check check = {RUCIO_FILE_FAILED, 99};
+    size_t len = 99;
+
+    assert_true(cap <= sizeof buf);
+    in_dir(d, path, sizeof path, name);
+    alarm(5);
+    assert_int_equal(d->fs->read_private_file(NULL, path, dirs, buf, cap,
+                                              &len, &check),
+                     status);
+    alarm(0);
+    assert_int_equal(check.problem, problem);
+    assert_int_equal(check.level, level);
+    if (status != RUCIO_OK)
+        assert_int_equal(len, 0);
+}
+
+static void make_file(const tmpdir *d, const char *name, const char *text,
+                      mode_t mode)
+{
+    char path[256];
+    int fd;
+
+    in_dir(d, path, sizeof path, name);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static void make_sub(const tmpdir *d, const char *name, mode_t mode)
+{
+    char path[256];
+
+    in_dir(d, path, sizeof path, name);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static void test_read_private_regular_file(void **state)
+{
+    tmpdir *d = *state;
+    char path[256], buf[16];
+    size_t len = 0;
+
+    make_sub(d, "u", 0755);
+    make_sub(d, "u/c", 0700);
+    make_file(d, "u/c/tok", "token-1", 0600);
+    read_private(d, "u/c/tok", 2, 16, RUCIO_OK, RUCIO_FILE_FINE, 0);
+    in_dir(d, path, sizeof path, "u/c/tok");
+    assert_int_equal(d->fs->read_private_file(NULL, path, 2, buf, sizeof buf,
+                                              &len, NULL),
+                     RUCIO_OK);
+    assert_int_equal(len, 7);
+    assert_memory_equal(buf, "token-1", 7);
+    /* Exactly cap bytes fit; one more is too large and not read. */
+    read_private(d, "u/c/tok", 1, 7, RUCIO_OK, RUCIO_FILE_FINE, 0);
+    read_private(d, "u/c/tok", 1, 6, RUCIO_E_NO_SPACE, RUCIO_FILE_TOO_LARGE,
+                 0);
+    read_private(d, "u/c/missing", 2, 16, RUCIO_E_FILE, RUCIO_FILE_MISSING,
+                 0);
+    read_private(d, "u/none/tok", 2, 16, RUCIO_E_FILE, RUCIO_FILE_MISSING, 1);
+    /* Relative paths start from the working directory. */
+    assert_int_equal(chdir(d->path), 0);
+    assert_int_equal(d->fs->read_private_file(NULL, "u/c/tok", 2, buf,
+                                              sizeof buf, &len, NULL),
+                     RUCIO_OK);
+    assert_int_equal(chdir("/"), 0);
+}
+
+static void test_read_private_fifo_never_blocks(void **state)
+{
+    tmpdir *d = *state;
+    char path[256];
+
+    in_dir(d, path, sizeof path, "fifo");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    read_private(d, "fifo", 0, 16, RUCIO_E_FILE, RUCIO_FILE_WRONG_TYPE, 0);
+    read_private(d, "fifo", 1, 16, RUCIO_E_FILE, RUCIO_FILE_WRONG_TYPE, 0);
+    /* A directory is no regular file either. */
+    make_sub(d, "dir", 0700);
+    read_private(d, "dir", 1, 16, RUCIO_E_FILE, RUCIO_FILE_WRONG_TYPE, 0);
+}
+
+static void test_read_private_links_refused(void **state)
+{
+    tmpdir *d = *state;
+    char secret[256], path[256];
+
+    make_file(d, "secret", "secret-first-line\n", 0600);
+    in_dir(d, secret, sizeof secret, "secret");
+    in_dir(d, path, sizeof path, "sym");
+    assert_int_equal(symlink(secret, path), 0);
+    read_private(d, "sym", 0, 64, RUCIO_E_FILE, RUCIO_FILE_LINK, 0);
+    in_dir(d, path, sizeof path, "hard");
+    assert_int_equal(link(secret, path), 0);
+    read_private(d, "hard", 0, 64, RUCIO_E_FILE, RUCIO_FILE_LINK, 0);
+    read_private(d, "secret", 0, 64, RUCIO_E_FILE, RUCIO_FILE_LINK, 0);
+
+    /* A private directory that is a symbolic link. */
+    make_sub(d, "real", 0700);
+    make_file(d, "real/tok", "planted", 0600);
+    in_dir(d, secret, sizeof secret, "real");
+    in_dir(d, path, sizeof path, "linkdir");
+    assert_int_equal(symlink(secret, path), 0);
+    read_private(d, "linkdir/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_LINK, 1);
+    /* Above the private levels links are followed as usual. */
+    read_private(d, "linkdir/tok", 0, 64, RUCIO_OK, RUCIO_FILE_FINE, 0);
+}
+
+static void test_read_private_shared_directories_refused(void **state)
+{
+    tmpdir *d = *state;
+
+    make_sub(d, "u", 0777);
+    make_sub(d, "u/c", 0700);
+    make_file(d, "u/c/tok", "planted", 0600);
+    read_private(d, "u/c/tok", 2, 64, RUCIO_E_FILE, RUCIO_FILE_SHARED, 2);
+    read_private(d, "u/c/tok", 1, 64, RUCIO_OK, RUCIO_FILE_FINE, 0);
+    make_sub(d, "sticky", 01777);
+    make_file(d, "sticky/tok", "x", 0600);
+    read_private(d, "sticky/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_SHARED, 1);
+    make_sub(d, "group", 0770);
+    make_file(d, "group/tok", "x", 0600);
+    read_private(d, "group/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_SHARED, 1);
+    /* A file where a directory belongs. */
+    make_file(d, "plain", "x", 0600);
+    read_private(d, "plain/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_WRONG_TYPE,
+                 1);
+}
+
+static void test_private_other_owner_refused(void **state)
+{
+    tmpdir *d = *state;
+    char path[256];
+
+    if (geteuid() != 0) {
+        print_message("not root: other owners checked in tests/sharedtmp\n");
+        skip();
+    }
+    make_sub(d, "u", 0755);
+    make_file(d, "u/tok", "planted", 0600);
+    in_dir(d, path, sizeof path, "u/tok");
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    read_private(d, "u/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_OTHER_OWNER, 0);
+    assert_int_equal(chown(path, 0, 0), 0);
+    in_dir(d, path, sizeof path, "u");
+    assert_int_equal(chown(path, 65534, 65534), 0);
+    read_private(d, "u/tok", 1, 64, RUCIO_E_FILE, RUCIO_FILE_OTHER_OWNER, 1);
+    in_dir(d, path, sizeof path, "u/new");
+    assert_int_equal(d->fs->write_private_file(NULL, path, 1, "t", 1, NULL),
+                     RUCIO_E_FILE);
+    in_dir(d, path, sizeof path, "u");
+    assert_int_equal(count_entries(path), 1);
+}
+
+static void test_write_private_creates_0700_and_0600(void **state)
+{
+    tmpdir *d = *state;
+    char path[256], buf[16];
+    rucio_file_check check = {RUCIO_FILE_FAILED, 9};
+    size_t len = 0;
+    mode_t old = umask(0);
+
+    in_dir(d, path, sizeof path, "u/c/tok");
+    assert_int_equal(d->fs->write_private_file(NULL, path, 2, "tok-1", 5,
+                                               &check),
+                     RUCIO_OK);
+    assert_int_equal(check.problem, RUCIO_FILE_FINE);
+    umask(0777);
+    assert_int_equal(d->fs->write_private_file(NULL, path, 2, "tok-22", 6,
+                                               NULL),
+                     RUCIO_OK);
+    umask(old);
+    assert_int_equal(mode_of(path), 0600);
+    in_dir(d, path, sizeof path, "u");
+    assert_int_equal(mode_of(path), 0700);
+    in_dir(d, path, sizeof path, "u/c");
+    assert_int_equal(mode_of(path), 0700);
+    assert_int_equal(count_entries(path), 1); /* no temporary file left */
+    in_dir(d, path, sizeof path, "u/c/tok");
+    assert_int_equal(d->fs->read_private_file(NULL, path, 2, buf, sizeof buf,
+                                              &len, NULL),
+                     RUCIO_OK);
+    assert_int_equal(len, 6);
+    assert_memory_equal(buf, "tok-22", 6);
+
+    /* Under umask 0777 the new directories are still ours to use. */
+    umask(0777);
+    in_dir(d, path, sizeof path, "v/c/tok");
+    assert_int_equal(d->fs->write_private_file(NULL, path, 2, "t", 1, NULL),
+                     RUCIO_OK);
+    umask(old);
+    in_dir(d, path, sizeof path, "v/c");
+    assert_int_equal(mode_of(path), 0700);
+}
+
+/* Nothing is written through a refused directory; a planted FIFO or
+ * symbolic link at the file's own name is replaced, never written into. */
+static void test_write_private_refuses_planted_directories(void **state)
+{
+    tmpdir *d = *state;
+    char path[256], target[256];
+    rucio_file_check check;
+
+    make_sub(d, "shared", 0777);
+    in_dir(d, path, sizeof path, "shared/c/tok");
+    assert_int_equal(d->fs->write_private_file(NULL, path, 2, "t", 1,
+                                               &check),
+                     RUCIO_E_FILE);
+    assert_int_equal(check.problem, RUCIO_FILE_SHARED);
+    assert_int_equal(check.level, 2);
+    in_dir(d, path, sizeof path, "shared");
+    assert_int_equal(count_entries(path), 0);
+
+    make_sub(d, "real", 0700);
+    in_dir(d, target, sizeof target, "real");
+    in_dir(d, path, sizeof path, "link");
+    assert_int_equal(symlink(target, path), 0);
+    in_dir(d, path, sizeof path, "link/tok");
+    assert_int_equal(d->fs->write_private_file(NULL, path, 1, "t", 1,
+                                               &check),
+                     RUCIO_E_FILE);
+    assert_int_equal(check.problem, RUCIO_FILE_LINK);
+    assert_int_equal(check.level, 1);
+    assert_int_equal(count_entries(target), 0);
+
+    make_file(d, "real/secret", "secret", 0600);
+    in_dir(d, target, sizeof target, "real/secret");
+    in_dir(d, path, sizeof path, "real/tok");
+    assert_int_equal(symlink(target, path), 0);
+    assert_int_equal(d->fs->write_private_file(NULL, path, 1, "new", 3, NULL),
+                     RUCIO_OK);
+    read_private(d, "real/tok", 1, 64, RUCIO_OK, RUCIO_FILE_FINE, 0);
+    read_private(d, "real/secret", 1, 6, RUCIO_OK, RUCIO_FILE_FINE, 0);
+}
+
 /* ---- environment --------------------------------------------------------- */
 
 static void test_env_get_and_uid(void **state)
@@ -724,6 +1018,28 @@ int main(void)
                                         tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_get_cwd, tmpdir_setup,
                                         tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_make_dir_mode_is_exact_whatever_the_umask, tmpdir_setup,
+            tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_stat_reports_owner, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_read_private_regular_file,
+                                        tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_read_private_fifo_never_blocks,
+                                        tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_read_private_links_refused,
+                                        tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_private_shared_directories_refused, tmpdir_setup,
+            tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_private_other_owner_refused,
+                                        tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_write_private_creates_0700_and_0600, tmpdir_setup,
+            tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_write_private_refuses_planted_directories, tmpdir_setup,
+            tmpdir_teardown),
         cmocka_unit_test(test_env_get_and_uid),
         cmocka_unit_test(test_env_user_database),
     };

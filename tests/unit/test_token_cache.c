@@ -6,6 +6,13 @@
  * with the real rucio 41.5.1 BaseClient of the test venv (path computed
  * by its own _get_auth_tokens, files written and read by its own private
  * methods). Environment from the scripted port, files real.
+ *
+ * A shared /tmp (issue 8, defect 2): what another user can plant at the
+ * cache's names (a FIFO, symbolic links, hard links, an oversized file,
+ * directories of another owner or open to group/others) is refused, never
+ * read, waited on or written through, and directories are made 0700
+ * whatever the umask. tests/sharedtmp/run.sh does the same with two real
+ * users and the CLI.
  */
 #define _GNU_SOURCE
 
@@ -19,6 +26,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,6 +63,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    alarm(0);
+    umask(022);
     rt_remove_tree(W.tmp);
     return 0;
 }
@@ -282,11 +292,11 @@ static void test_write_creates_dirs_0700_and_file_0600(void **state)
     set_env("TMPDIR", W.tmp);
     set_env("LOGNAME", "alice");
     assert_int_equal(cache_path("root", "def", NULL), RUCIO_OK);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "tok-1"),
-                     RUCIO_OK);
+    assert_int_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "tok-1", NULL), RUCIO_OK);
     snprintf(parent, sizeof parent, "%s/alice", W.tmp);
     snprintf(dir, sizeof dir, "%s/alice/.rucio_alice", W.tmp);
-    assert_int_equal(mode_of(parent), 0755); /* 0777 less the umask */
+    assert_int_equal(mode_of(parent), 0700); /* every created level */
     assert_int_equal(mode_of(dir), 0700);
     assert_int_equal(mode_of(W.path), 0600);
     read_whole(W.path, text, sizeof text);
@@ -304,11 +314,12 @@ static void test_write_replaces_atomically(void **state)
     (void)state;
     snprintf(dir, sizeof dir, "%s/d", W.tmp);
     snprintf(W.path, sizeof W.path, "%s/d/token", W.tmp);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "old-token"),
-                     RUCIO_OK);
+    assert_int_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "old-token", NULL),
+        RUCIO_OK);
     assert_int_equal(chmod(W.path, 0644), 0);
     assert_int_equal(stat(W.path, &before), 0);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "new"),
+    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "new", NULL),
                      RUCIO_OK);
     assert_int_equal(stat(W.path, &after), 0);
     assert_true(before.st_ino != after.st_ino);
@@ -324,7 +335,7 @@ static void test_write_into_existing_directory(void **state)
     (void)state;
     tmp_dir(0, "shared", 1);
     snprintf(W.path, sizeof W.path, "%s/token", W.scratch[0]);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "t"),
+    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "t", NULL),
                      RUCIO_OK);
     assert_int_equal(mode_of(W.scratch[0]), 0755);
     assert_int_equal(mode_of(W.path), 0600);
@@ -336,8 +347,8 @@ static void test_write_fails_where_no_directory_can_be(void **state)
     tmp_dir(0, "file", 0);
     rt_write_file(W.scratch[0], "x", 0644);
     snprintf(W.path, sizeof W.path, "%s/sub/token", W.scratch[0]);
-    assert_int_not_equal(rucio_token_cache_write(&W.sp.port, W.path, "t"),
-                         RUCIO_OK);
+    assert_int_not_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "t", NULL), RUCIO_OK);
 }
 
 static void read_expect(const char *content, rucio_status status,
@@ -349,7 +360,7 @@ static void read_expect(const char *content, rucio_status status,
     rt_write_file(W.path, content, 0600);
     memset(got, 'x', sizeof got);
     assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, got,
-                                            sizeof got),
+                                            sizeof got, NULL),
                      status);
     if (status == RUCIO_OK)
         assert_string_equal(got, token);
@@ -373,7 +384,7 @@ static void test_read_empty_or_missing_is_none(void **state)
     read_expect("\nafter an empty first line", RUCIO_E_FILE, NULL);
     snprintf(W.path, sizeof W.path, "%s/missing", W.tmp);
     assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, got,
-                                            sizeof got),
+                                            sizeof got, NULL),
                      RUCIO_E_FILE);
 }
 
@@ -385,6 +396,256 @@ static void test_read_larger_than_buffer_is_none(void **state)
     memset(big, 't', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     read_expect(big, RUCIO_E_FILE, NULL);
+}
+
+/* ---- a shared /tmp: planted names ------------------------------------------ */
+
+/* Alice's default cache path under W.tmp into W.path; the two directories
+ * above the file into dir_user / dir_cache. */
+static char dir_user[300], dir_cache[300];
+
+static void alice_cache(void)
+{
+    set_env("TMPDIR", W.tmp);
+    set_env("LOGNAME", "alice");
+    assert_int_equal(cache_path("root", "def", NULL), RUCIO_OK);
+    snprintf(dir_user, sizeof dir_user, "%s/alice", W.tmp);
+    snprintf(dir_cache, sizeof dir_cache, "%s/alice/.rucio_alice", W.tmp);
+}
+
+/* Make both directories with exact modes. */
+static void make_alice_dirs(unsigned user_mode, unsigned cache_mode)
+{
+    alice_cache();
+    assert_int_equal(mkdir(dir_user, 0700), 0);
+    assert_int_equal(mkdir(dir_cache, 0700), 0);
+    assert_int_equal(chmod(dir_cache, cache_mode), 0);
+    assert_int_equal(chmod(dir_user, user_mode), 0);
+}
+
+/* Read the cache; a FIFO that blocked would end the test by SIGALRM. */
+static rucio_status read_cache(char *got, size_t cap, rucio_file_check *check)
+{
+    rucio_status st;
+
+    memset(got, 'x', cap);
+    alarm(5);
+    st = rucio_token_cache_read(&W.sp.port, W.path, got, cap, check);
+    alarm(0);
+    return st;
+}
+
+static void expect_refused(rucio_file_problem problem, unsigned level)
+{
+    rucio_file_check check;
+    char got[64];
+
+    assert_int_equal(read_cache(got, sizeof got, &check), RUCIO_E_FILE);
+    assert_int_equal(check.problem, problem);
+    assert_int_equal(check.level, level);
+    assert_null(strstr(got, "secret"));
+    assert_null(strstr(got, "planted"));
+}
+
+static void expect_write_refused(rucio_file_problem problem, unsigned level)
+{
+    rucio_file_check check;
+
+    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path,
+                                             "victim-token", &check),
+                     RUCIO_E_FILE);
+    assert_int_equal(check.problem, problem);
+    assert_int_equal(check.level, level);
+}
+
+static void test_umask_000_still_makes_0700(void **state)
+{
+    (void)state;
+    alice_cache();
+    umask(0);
+    assert_int_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
+    assert_int_equal(mode_of(dir_user), 0700);
+    assert_int_equal(mode_of(dir_cache), 0700);
+    assert_int_equal(mode_of(W.path), 0600);
+}
+
+/* Missing parents of an override path are 0700 too. */
+static void test_umask_000_override_parents_0700(void **state)
+{
+    char a[300], b[300];
+
+    (void)state;
+    umask(0);
+    snprintf(a, sizeof a, "%s/a", W.tmp);
+    snprintf(b, sizeof b, "%s/a/b", W.tmp);
+    snprintf(W.path, sizeof W.path, "%s/a/b/token", W.tmp);
+    assert_int_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
+    assert_int_equal(mode_of(a), 0700);
+    assert_int_equal(mode_of(b), 0700);
+    assert_int_equal(mode_of(W.path), 0600);
+}
+
+static void test_fifo_never_blocks(void **state)
+{
+    char got[64];
+
+    (void)state;
+    make_alice_dirs(0700, 0700);
+    assert_int_equal(mkfifo(W.path, 0600), 0);
+    expect_refused(RUCIO_FILE_WRONG_TYPE, 0);
+    /* Our own directory: the next token simply replaces the FIFO. */
+    assert_int_equal(
+        rucio_token_cache_write(&W.sp.port, W.path, "fresh", NULL), RUCIO_OK);
+    assert_int_equal(read_cache(got, sizeof got, NULL), RUCIO_OK);
+    assert_string_equal(got, "fresh");
+}
+
+/* A symbolic link to a file only the victim can read: never followed. */
+static void test_symlink_not_followed(void **state)
+{
+    char secret[300];
+
+    (void)state;
+    make_alice_dirs(0700, 0700);
+    snprintf(secret, sizeof secret, "%s/secret", W.tmp);
+    rt_write_file(secret, "secret-first-line\n", 0600);
+    assert_int_equal(symlink(secret, W.path), 0);
+    expect_refused(RUCIO_FILE_LINK, 0);
+}
+
+static void test_hard_link_refused(void **state)
+{
+    char secret[300];
+
+    (void)state;
+    make_alice_dirs(0700, 0700);
+    snprintf(secret, sizeof secret, "%s/secret", W.tmp);
+    rt_write_file(secret, "secret-first-line\n", 0600);
+    assert_int_equal(link(secret, W.path), 0);
+    expect_refused(RUCIO_FILE_LINK, 0);
+}
+
+static void test_oversize_refused_unread(void **state)
+{
+    static char big[8192];
+
+    (void)state;
+    make_alice_dirs(0700, 0700);
+    memset(big, 's', sizeof big - 1);
+    rt_write_file(W.path, big, 0600);
+    expect_refused(RUCIO_FILE_TOO_LARGE, 0);
+}
+
+/* <tmp>/<user> or .rucio_<user> open to others: no read, no write. */
+static void test_shared_directories_not_used(void **state)
+{
+    char text[64];
+
+    (void)state;
+    make_alice_dirs(0777, 0700);
+    rt_write_file(W.path, "planted-token", 0600);
+    expect_refused(RUCIO_FILE_SHARED, 2);
+    expect_write_refused(RUCIO_FILE_SHARED, 2);
+    read_whole(W.path, text, sizeof text);
+    assert_string_equal(text, "planted-token");
+
+    assert_int_equal(chmod(dir_user, 0755), 0);
+    assert_int_equal(chmod(dir_cache, 0730), 0);
+    expect_refused(RUCIO_FILE_SHARED, 1);
+    expect_write_refused(RUCIO_FILE_SHARED, 1);
+    read_whole(W.path, text, sizeof text);
+    assert_string_equal(text, "planted-token");
+}
+
+/* <tmp>/<user> as a symbolic link to a directory holding a planted token:
+ * neither read nor written through. */
+static void test_symlinked_directory_not_used(void **state)
+{
+    char elsewhere[300], planted[300], text[64];
+
+    (void)state;
+    alice_cache();
+    snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", W.tmp);
+    assert_int_equal(mkdir(elsewhere, 0700), 0);
+    snprintf(planted, sizeof planted, "%s/elsewhere/.rucio_alice", W.tmp);
+    assert_int_equal(mkdir(planted, 0700), 0);
+    snprintf(planted, sizeof planted,
+             "%s/elsewhere/.rucio_alice/auth_token_for_account_root", W.tmp);
+    rt_write_file(planted, "planted-token", 0600);
+    assert_int_equal(symlink(elsewhere, dir_user), 0);
+    expect_refused(RUCIO_FILE_LINK, 2);
+    expect_write_refused(RUCIO_FILE_LINK, 2);
+    read_whole(planted, text, sizeof text);
+    assert_string_equal(text, "planted-token");
+
+    /* The same one level down. */
+    assert_int_equal(unlink(dir_user), 0);
+    assert_int_equal(mkdir(dir_user, 0700), 0);
+    snprintf(planted, sizeof planted, "%s/elsewhere/.rucio_alice", W.tmp);
+    assert_int_equal(symlink(planted, dir_cache), 0);
+    expect_refused(RUCIO_FILE_LINK, 1);
+    expect_write_refused(RUCIO_FILE_LINK, 1);
+}
+
+/* Directories and files of another user (needs root to make them). */
+static void test_other_owner_not_used(void **state)
+{
+    (void)state;
+    if (geteuid() != 0) {
+        print_message("not root: other owners not checked here "
+                      "(tests/sharedtmp does it with real users)\n");
+        skip();
+    }
+    make_alice_dirs(0755, 0700);
+    rt_write_file(W.path, "planted-token", 0600);
+    assert_int_equal(chown(W.path, 65534, 65534), 0);
+    expect_refused(RUCIO_FILE_OTHER_OWNER, 0);
+    assert_int_equal(chown(dir_cache, 65534, 65534), 0);
+    expect_refused(RUCIO_FILE_OTHER_OWNER, 1);
+    expect_write_refused(RUCIO_FILE_OTHER_OWNER, 1);
+    assert_int_equal(chown(dir_cache, 0, 0), 0);
+    assert_int_equal(chown(dir_user, 65534, 65534), 0);
+    expect_refused(RUCIO_FILE_OTHER_OWNER, 2);
+    expect_write_refused(RUCIO_FILE_OTHER_OWNER, 2);
+}
+
+/* An override outside the default layout needs its own directory to be
+ * private: a sticky world-writable one (a shared /tmp) is not used. */
+static void test_override_in_shared_directory_not_used(void **state)
+{
+    char shared[300];
+
+    (void)state;
+    snprintf(shared, sizeof shared, "%s/sticky", W.tmp);
+    assert_int_equal(mkdir(shared, 0700), 0);
+    assert_int_equal(chmod(shared, 01777), 0);
+    snprintf(W.path, sizeof W.path, "%s/sticky/my-token", W.tmp);
+    expect_write_refused(RUCIO_FILE_SHARED, 1);
+    assert_int_equal(entries_in(shared), 0);
+}
+
+static void test_private_dirs_of_paths(void **state)
+{
+    (void)state;
+    assert_int_equal(rucio_token_cache_private_dirs(
+                         "/t/alice/.rucio_alice/auth_token_for_account_r"),
+                     2);
+    assert_int_equal(rucio_token_cache_private_dirs(
+                         "/t/alice/.rucio_alice@atlas/auth_token_for_x"),
+                     2);
+    assert_int_equal(rucio_token_cache_private_dirs("/t/bob/.rucio_alice/x"),
+                     1);
+    assert_int_equal(rucio_token_cache_private_dirs("/t/al/.rucio_alice/x"),
+                     1);
+    assert_int_equal(
+        rucio_token_cache_private_dirs("/t/alice/.rucio_alicex/x"), 1);
+    assert_int_equal(rucio_token_cache_private_dirs("/home/u/token"), 1);
+    assert_int_equal(rucio_token_cache_private_dirs("token"), 1);
+    assert_int_equal(rucio_private_path_len("/a/b/c", 0), 6);
+    assert_int_equal(rucio_private_path_len("/a/b/c", 1), 4);
+    assert_int_equal(rucio_private_path_len("/a/b/c", 2), 2);
 }
 
 /* ---- interoperability with the real Python client ---------------------- */
@@ -536,7 +797,7 @@ static void test_python_writes_c_reads(void **state)
     assert_int_equal(cache_path("root", "atlas", NULL), RUCIO_OK);
     assert_string_equal(W.path, python_path);
     assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, token,
-                                            sizeof token),
+                                            sizeof token, NULL),
                      RUCIO_OK);
     assert_string_equal(token, "root-ddmlab-unknown-0f1e2d3c");
     snprintf(dir, sizeof dir, "%s/alice/.rucio_alice@atlas", W.tmp);
@@ -555,7 +816,7 @@ static void test_c_writes_python_reads(void **state)
     set_env("LOGNAME", "bob");
     assert_int_equal(cache_path(NULL, "def", NULL), RUCIO_OK);
     assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path,
-                                             "root-ddmlab-unknown-99aa"),
+                                             "root-ddmlab-unknown-99aa", NULL),
                      RUCIO_OK);
     assert_int_equal(run_python("read", NULL, "def", NULL, token, sizeof token),
                      0);
@@ -583,6 +844,17 @@ int main(void)
         T(test_read_first_line_only),
         T(test_read_empty_or_missing_is_none),
         T(test_read_larger_than_buffer_is_none),
+        T(test_umask_000_still_makes_0700),
+        T(test_umask_000_override_parents_0700),
+        T(test_fifo_never_blocks),
+        T(test_symlink_not_followed),
+        T(test_hard_link_refused),
+        T(test_oversize_refused_unread),
+        T(test_shared_directories_not_used),
+        T(test_symlinked_directory_not_used),
+        T(test_other_owner_not_used),
+        T(test_override_in_shared_directory_not_used),
+        T(test_private_dirs_of_paths),
         T(test_python_computes_the_same_paths),
         T(test_python_same_temp_and_user_search),
         T(test_python_override_path),
