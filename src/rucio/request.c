@@ -236,9 +236,19 @@ static rucio_status follow_redirect(rucio_client *c, const rucio_call *call,
 
 /* ---- one exchange ------------------------------------------------------------- */
 
+/* Authentication goes over the API connection when the auth host is the
+ * Rucio host and no client certificate is presented: one connection,
+ * one handshake and one set of TLS buffers instead of two. */
 static rucio_http_conn *conn_for(rucio_client *c, rucio_endpoint ep)
 {
-    return ep == RUCIO_ENDPOINT_AUTH ? &c->auth_conn : &c->api_conn;
+    int own_auth_conn = strcmp(c->settings.auth_host,
+                               c->settings.rucio_host) != 0;
+
+#if RUCIO_WITH_TLS
+    own_auth_conn = own_auth_conn || c->auth_conn.present_client_cert;
+#endif
+    return ep == RUCIO_ENDPOINT_AUTH && own_auth_conn ? &c->auth_conn
+                                                      : &c->api_conn;
 }
 
 static int is_redirect(int status)
@@ -460,9 +470,11 @@ static next_step after_failure(rucio_client *c, const rucio_call *call,
     if (connection_error(*st) && c->response.status == 0 &&
         attempt < c->settings.request_retries + 1 &&
         attempt + 1 < MAX_ATTEMPTS) {
-        rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying",
-                  conn_for(c, call->endpoint)->error);
-        if (sleep_before_retry(c, backoff_ms(c, attempt, 0)))
+        uint32_t ms = backoff_ms(c, attempt, 0);
+
+        rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying in %u ms",
+                  conn_for(c, call->endpoint)->error, (unsigned)ms);
+        if (sleep_before_retry(c, ms))
             return STEP_AGAIN;
     }
     *st = report_failure(c, call, *st);

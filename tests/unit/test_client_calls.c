@@ -1282,6 +1282,26 @@ static void add_str(size_t conn, const char *text)
     add_text(conn, text, strlen(text));
 }
 
+/* With the auth host equal to the Rucio host, the login and the call
+ * share one kept-alive connection. */
+static void test_same_host_authenticates_on_the_api_connection(void **state)
+{
+    char out[2048];
+
+    (void)state;
+    W.opt.auth_host = "http://rucio.test";
+    add_fixture(0, "userpass_200.http");
+    add_fixture(0, "signurl_200_gcs.http");
+    start(2);
+    assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
+                                          gcs_url, 3600, out, sizeof out),
+                     RUCIO_OK);
+    assert_int_equal(W.sp.next_conn, 1);
+    assert_int_equal(request_count(0), 2);
+    assert_memory_equal(sent(0), "GET /auth/userpass HTTP/1.1\r\n", 29);
+    assert_false(W.conns[0].closed);
+}
+
 /* The token never travels to another origin; the message names the
  * target's host but not its path or query. */
 static void test_redirect_to_other_host_refused(void **state)
@@ -1660,6 +1680,7 @@ int main(void)
         T(test_secrets_never_in_logs_or_errors),
         T(test_free_wipes_token_and_password),
         T(test_ssh_key_read_failure_leaves_no_key_text),
+        T(test_same_host_authenticates_on_the_api_connection),
         T(test_redirect_to_other_host_refused),
         T(test_redirect_to_other_port_or_scheme_refused),
         T(test_redirect_in_other_spellings_refused),
