@@ -314,6 +314,25 @@ static void test_encode_query_overflow(void **state)
     assert_string_equal(b.data, "lifetime=3600&rse=");
 }
 
+/* ---- Coverage: a NULL text after an overflow keeps the first error --------- */
+
+static void test_cov_null_after_overflow_keeps_no_space(void **state)
+{
+    char small[4];
+    rucio_strbuf b;
+
+    (void)state;
+    rucio_strbuf_init(&b, small, sizeof small);
+    rucio_url_quote(&b, "abcdef", 6);
+    assert_int_equal(b.status, RUCIO_E_NO_SPACE);
+    rucio_url_quote(&b, NULL, 3);
+    assert_int_equal(b.status, RUCIO_E_NO_SPACE);
+    /* and on a builder that was fine, NULL is the caller's error */
+    rucio_strbuf_init(&b, small, sizeof small);
+    rucio_url_quote_plus(&b, NULL, 1);
+    assert_int_equal(b.status, RUCIO_E_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_encode_query_protocol_notes_example),
         cmocka_unit_test(test_encode_query_null_parts),
         cmocka_unit_test(test_encode_query_overflow),
+        cmocka_unit_test(test_cov_null_after_overflow_keeps_no_space),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

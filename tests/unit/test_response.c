@@ -1270,6 +1270,34 @@ static void test_buffer_sink_with_parser(void **state)
     assert_string_equal(data, "12345");
 }
 
+/* ---- Framing edges (coverage) ----------------------------------------------------- */
+
+static void test_cov_framing_list_whitespace_and_304(void **state)
+{
+    run *r = new_run();
+
+    (void)state;
+    /* List elements lose spaces and tabs on both sides. */
+    parse_ok(r, "HTTP/1.1 200 OK\r\nConnection: keep-alive ,\tclose\r\n"
+                "Content-Length: 0\r\n\r\n", 0);
+    assert_int_equal(r->resp.keep_alive, 0);
+    parse_ok(r, "HTTP/1.0 200 OK\r\nConnection: foo\t, keep-alive \r\n"
+                "Content-Length: 0\r\n\r\n", 0);
+    assert_int_equal(r->resp.keep_alive, 1);
+    /* 304 has no body, whatever Content-Length says. */
+    parse_ok(r, "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", 0);
+    assert_int_equal(r->resp.status, 304);
+    assert_int_equal(r->body.len, 0);
+    assert_true(rucio_http_parser_done(&r->parser));
+    free(r);
+    /* The first bad field stops the check; the fields after it are not
+     * looked at. */
+    assert_int_equal(parse_text("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+                                "Content-Length: 2\r\nX-After: y\r\n\r\nab",
+                                0),
+                     RUCIO_E_PROTOCOL);
+}
+
 int main(void)
 {
     static const struct CMUnitTest fixed[] = {
@@ -1296,6 +1324,7 @@ int main(void)
         cmocka_unit_test(test_null_sink_drops_body),
         cmocka_unit_test(test_buffer_sink),
         cmocka_unit_test(test_buffer_sink_with_parser),
+        cmocka_unit_test(test_cov_framing_list_whitespace_and_304),
     };
     struct CMUnitTest tests[CORPUS_COUNT + sizeof fixed / sizeof fixed[0]];
     size_t i;

@@ -1391,6 +1391,111 @@ static void test_failing_rng(void **state)
     assert_string_equal(out, "");
 }
 
+/* ---- Defects the rebuild above cannot express (coverage) ------------------ */
+
+/* A container with f's framing around a public blob and a private section
+ * given as raw bytes, so that their inner lengths may lie. */
+static rucio_status sign_raw_container(const openssh_parts *k, span pub,
+                                       span priv, char *out)
+{
+    unsigned char blob[BLOB_CAP];
+    char text[TEXT_CAP];
+    writer w = {blob, 0, sizeof blob};
+    size_t len;
+
+    put_bytes(&w, k->magic.p, k->magic.len);
+    put_string(&w, k->cipher);
+    put_string(&w, k->kdf);
+    put_string(&w, k->kdf_options);
+    put_u32(&w, k->nkeys);
+    put_string(&w, pub);
+    put_string(&w, priv);
+    len = armor("OPENSSH PRIVATE KEY", blob, w.len, text, sizeof text);
+    return sign_exact_copy(text, len, out);
+}
+
+static size_t build_public_blob(const openssh_parts *k, unsigned char *out,
+                                size_t cap)
+{
+    writer w = {out, 0, cap};
+
+    put_string(&w, k->pub_type);
+    put_string(&w, k->pub_e);
+    put_string(&w, k->pub_n);
+    return w.len;
+}
+
+static void assert_raw_refused(const openssh_parts *k, span pub, span priv)
+{
+    char out[SIG_CAP] = "not cleared";
+
+    assert_int_equal(sign_raw_container(k, pub, priv, out),
+                     RUCIO_E_INVALID_ARG);
+    assert_string_equal(out, "");
+}
+
+static void test_cov_inner_lengths(void **state)
+{
+    openssh_fixture *f = *state;
+    const openssh_parts *k = &f->parts;
+    unsigned char *pub = f->scratch[0], *priv = f->scratch[1];
+    span pub_s = {pub, 0}, priv_s = {priv, 0}, part = {priv, 0};
+    char out[SIG_CAP];
+    size_t at;
+
+    pub_s.len = build_public_blob(k, pub, BLOB_CAP - 1);
+    priv_s.len = build_private_section(k, priv, BLOB_CAP);
+    /* Unchanged, the raw builder makes a key that signs. */
+    assert_int_equal(sign_raw_container(k, pub_s, priv_s, out), RUCIO_OK);
+    assert_string_equal(out, expected_for(KEY_RSA2048_OPENSSH, MSG_CHALLENGE));
+
+    /* Public blob: the type's length, then e's, past the end; then one
+     * byte more after n. */
+    pub[0] = 0x7f;
+    assert_raw_refused(k, pub_s, priv_s);
+    pub[0] = 0;
+    at = 4 + k->pub_type.len;
+    pub[at] = 0x7f;
+    assert_raw_refused(k, pub_s, priv_s);
+    pub[at] = 0;
+    pub[pub_s.len++] = 0;
+    assert_raw_refused(k, pub_s, priv_s);
+    pub_s.len--;
+
+    /* Private section: empty; check words without a key type; the
+     * comment's length past the end. */
+    assert_raw_refused(k, pub_s, part);
+    part.len = 8;
+    assert_raw_refused(k, pub_s, part);
+    at = 8 + 4 + k->type.len + 4 + k->n.len + 4 + k->e.len + 4 + k->d.len +
+         4 + k->iqmp.len + 4 + k->p.len + 4 + k->q.len;
+    priv[at] = 0x7f;
+    assert_raw_refused(k, pub_s, priv_s);
+}
+
+static void test_cov_negative_private_number(void **state)
+{
+    openssh_fixture *f = *state;
+    openssh_parts k = f->parts;
+    message m = message_of(MSG_CHALLENGE);
+    char out[SIG_CAP];
+
+    /* d with its sign bit set: negative, refused in the private half. */
+    assert_int_equal(k.d.p[0] & 0x80, 0);
+    k.d = altered(k.d, 0, 0x80, f->scratch[0]);
+    assert_rebuilt_refused(&k, RUCIO_E_INVALID_ARG);
+    /* The public n one byte shorter than the private one. */
+    k = f->parts;
+    k.pub_n.len--;
+    assert_rebuilt_refused(&k, RUCIO_E_INVALID_ARG);
+    /* Too small an output and nowhere to say how large it must be. */
+    strcpy(out, "not cleared");
+    assert_int_equal(sign_with_seed(KEY(KEY_RSA2048_OPENSSH), &m, 1, out, 10,
+                                    NULL),
+                     RUCIO_E_NO_SPACE);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1417,6 +1522,10 @@ int main(void)
         cmocka_unit_test(test_output_too_small_by_one),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_failing_rng),
+        cmocka_unit_test_setup_teardown(test_cov_inner_lengths, setup_openssh,
+                                        teardown_openssh),
+        cmocka_unit_test_setup_teardown(test_cov_negative_private_number,
+                                        setup_openssh, teardown_openssh),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1305 @@
+/*
+ * Unit tests for the TLS layer (src/tls) against an mbedTLS server that
+ * lives inside the test's own port: what the client sends goes into one
+ * in-memory pipe, the server is stepped whenever the client waits for
+ * data, and what it answers comes back through the other. No sockets, no
+ * threads, a fake clock; the server can also stay silent, end or reset
+ * the stream, answer garbage, alert, or send close_notify, and the port
+ * itself can misbehave (would-block, zero-byte data, timeouts, errors).
+ *
+ * The PKI (a CA, a server certificate for "localhost", a client
+ * certificate and an unrelated CA) is made at start-up with mbedTLS's
+ * certificate writer. The server speaks TLS 1.2 with every mbedTLS, so the
+ * checks do not depend on the version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#include <mbedtls/x509_csr.h>
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+#include "helpers/rucio_testlib.h"
+#include "rucio/tls.h"
+#include "tls/tls_internal.h"
+
+/* ---- test PKI ---------------------------------------------------------------- */
+
+#define PEM_CAP 4096
+
+typedef struct credential {
+    mbedtls_pk_context key;
+    mbedtls_x509_crt crt;
+    char crt_pem[PEM_CAP];   /* NUL-terminated, as rucio_tls_options wants */
+    char key_pem[PEM_CAP];
+    unsigned char crt_der[PEM_CAP];
+    size_t crt_der_len;
+    char name[64];
+} credential;
+
+typedef struct pki {
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    credential ca, server, client, other_ca;
+} pki;
+
+static pki g_pki;
+
+static void gen_key(mbedtls_pk_context *key)
+{
+    mbedtls_pk_init(key);
+    assert_int_equal(mbedtls_pk_setup(key, mbedtls_pk_info_from_type(
+                                               MBEDTLS_PK_ECKEY)),
+                     0);
+    assert_int_equal(mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1,
+                                         mbedtls_pk_ec(*key),
+                                         mbedtls_ctr_drbg_random,
+                                         &g_pki.drbg),
+                     0);
+}
+
+static void set_serial(mbedtls_x509write_cert *w, unsigned char serial)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+    unsigned char raw[1] = {serial};
+
+    assert_int_equal(mbedtls_x509write_crt_set_serial_raw(w, raw, 1), 0);
+#else
+    mbedtls_mpi s;
+
+    mbedtls_mpi_init(&s);
+    assert_int_equal(mbedtls_mpi_lset(&s, serial), 0);
+    assert_int_equal(mbedtls_x509write_crt_set_serial(w, &s), 0);
+    mbedtls_mpi_free(&s);
+#endif
+}
+
+/* A certificate for c (subject "CN=<name>") signed by issuer (c itself
+ * when issuer is NULL), kept as PEM, DER and parsed. */
+static void make_cert(credential *c, const char *cn, credential *issuer,
+                      int is_ca, unsigned char serial)
+{
+    mbedtls_x509write_cert w;
+    unsigned char der[PEM_CAP];
+    int len;
+
+    gen_key(&c->key);
+    snprintf(c->name, sizeof c->name, "CN=%s", cn);
+    if (!issuer)
+        issuer = c;
+    mbedtls_x509write_crt_init(&w);
+    mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+    mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
+    mbedtls_x509write_crt_set_subject_key(&w, &c->key);
+    mbedtls_x509write_crt_set_issuer_key(&w, &issuer->key);
+    assert_int_equal(mbedtls_x509write_crt_set_subject_name(&w, c->name), 0);
+    assert_int_equal(mbedtls_x509write_crt_set_issuer_name(&w, issuer->name),
+                     0);
+    set_serial(&w, serial);
+    assert_int_equal(mbedtls_x509write_crt_set_validity(&w, "20000101000000",
+                                                        "20991231235959"),
+                     0);
+    assert_int_equal(mbedtls_x509write_crt_set_basic_constraints(&w, is_ca,
+                                                                 -1),
+                     0);
+    len = mbedtls_x509write_crt_der(&w, der, sizeof der,
+                                    mbedtls_ctr_drbg_random, &g_pki.drbg);
+    assert_true(len > 0);
+    c->crt_der_len = (size_t)len;
+    memcpy(c->crt_der, der + sizeof der - (size_t)len, (size_t)len);
+    assert_int_equal(mbedtls_x509write_crt_pem(&w, (unsigned char *)c->crt_pem,
+                                               sizeof c->crt_pem,
+                                               mbedtls_ctr_drbg_random,
+                                               &g_pki.drbg),
+                     0);
+    assert_int_equal(mbedtls_pk_write_key_pem(&c->key,
+                                              (unsigned char *)c->key_pem,
+                                              sizeof c->key_pem),
+                     0);
+    mbedtls_x509write_crt_free(&w);
+    mbedtls_x509_crt_init(&c->crt);
+    assert_int_equal(mbedtls_x509_crt_parse_der(&c->crt, c->crt_der,
+                                                c->crt_der_len),
+                     0);
+}
+
+static void free_cred(credential *c)
+{
+    mbedtls_pk_free(&c->key);
+    mbedtls_x509_crt_free(&c->crt);
+}
+
+static int make_pki(void **state)
+{
+    (void)state;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    assert_int_equal(psa_crypto_init(), PSA_SUCCESS);
+#endif
+    mbedtls_entropy_init(&g_pki.entropy);
+    mbedtls_ctr_drbg_init(&g_pki.drbg);
+    assert_int_equal(mbedtls_ctr_drbg_seed(&g_pki.drbg, mbedtls_entropy_func,
+                                           &g_pki.entropy,
+                                           (const unsigned char *)"pki", 3),
+                     0);
+    make_cert(&g_pki.ca, "rucio-lite test CA", NULL, 1, 1);
+    make_cert(&g_pki.server, "localhost", &g_pki.ca, 0, 2);
+    make_cert(&g_pki.client, "rucio-lite test client", &g_pki.ca, 0, 3);
+    make_cert(&g_pki.other_ca, "someone else's CA", NULL, 1, 4);
+    return 0;
+}
+
+static int free_pki(void **state)
+{
+    (void)state;
+    free_cred(&g_pki.ca);
+    free_cred(&g_pki.server);
+    free_cred(&g_pki.client);
+    free_cred(&g_pki.other_ca);
+    mbedtls_ctr_drbg_free(&g_pki.drbg);
+    mbedtls_entropy_free(&g_pki.entropy);
+    return 0;
+}
+
+/* ---- the in-port server -------------------------------------------------------- */
+
+#define PIPE_CAP 65536
+
+typedef struct pipe_buf {
+    uint8_t data[PIPE_CAP];
+    size_t start, end;
+} pipe_buf;
+
+static void pipe_put(pipe_buf *p, const uint8_t *d, size_t n)
+{
+    assert_true(n <= PIPE_CAP - p->end);
+    memcpy(p->data + p->end, d, n);
+    p->end += n;
+}
+
+static size_t pipe_take(pipe_buf *p, uint8_t *d, size_t n)
+{
+    size_t have = p->end - p->start;
+
+    if (n > have)
+        n = have;
+    memcpy(d, p->data + p->start, n);
+    p->start += n;
+    if (p->start == p->end)
+        p->start = p->end = 0;
+    return n;
+}
+
+/* How the server starts: a real TLS server, or no TLS at all. */
+typedef enum srv_hello {
+    HELLO_TLS = 0,
+    HELLO_SILENT, /* says nothing */
+    HELLO_GARBAGE /* answers bytes that are not TLS */
+} srv_hello;
+
+/* What the server does once its handshake is over. */
+typedef enum srv_after {
+    AFTER_ECHO = 0,    /* answers each request with "pong:<request>" */
+    AFTER_NOTHING,
+    AFTER_CLOSE_NOTIFY,
+    AFTER_ALERT,       /* a fatal alert */
+    AFTER_BAD_RECORD   /* an application record that fails its MAC */
+} srv_after;
+
+/* What the client's receive sees when the server has nothing to say. */
+typedef enum srv_idle {
+    IDLE_TIMEOUT = 0, /* the wait runs into its deadline */
+    IDLE_EOF,         /* the stream ends */
+    IDLE_RESET,       /* the connection fails */
+    IDLE_AGAIN_LATE   /* would-block, and the deadline has passed */
+} srv_idle;
+
+typedef struct file_entry {
+    const char *path;
+    const void *data;
+    size_t len;
+    rucio_status status; /* what read_file returns instead, if not OK */
+} file_entry;
+
+typedef struct peer {
+    rucio_port port;
+    rucio_port_fs fs;
+    uint64_t now;
+    uint8_t rng;
+    int random_fails;
+    /* server */
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_cache_context cache;
+    int hs_done;
+    int acted;
+    int srv_error;
+    srv_hello hello;
+    srv_after after;
+    srv_idle idle;
+    pipe_buf to_server, to_client;
+    /* port faults, each used once */
+    int send_again, send_zero, recv_again, recv_zero;
+    int send_fails, send_times_out;
+    /* files for the client certificate */
+    const file_entry *files;
+    size_t file_count;
+} peer;
+
+static peer g_peer;
+
+static int srv_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    peer *p = ctx;
+
+    pipe_put(&p->to_client, buf, len);
+    return (int)len;
+}
+
+static int srv_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    peer *p = ctx;
+    size_t n = pipe_take(&p->to_server, buf, len);
+
+    return n > 0 ? (int)n : MBEDTLS_ERR_SSL_WANT_READ;
+}
+
+static void server_act(peer *p)
+{
+    static const uint8_t bad_record[] = {
+        0x17, 0x03, 0x03, 0x00, 0x28, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+        13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+        30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40};
+    unsigned char buf[512];
+    int n;
+
+    if (p->after == AFTER_ECHO) {
+        n = mbedtls_ssl_read(&p->ssl, buf + 5, sizeof buf - 5);
+        if (n > 0) {
+            memcpy(buf, "pong:", 5);
+            assert_int_equal(mbedtls_ssl_write(&p->ssl, buf, (size_t)n + 5),
+                             n + 5);
+        }
+        return;
+    }
+    if (p->acted)
+        return;
+    p->acted = 1;
+    if (p->after == AFTER_CLOSE_NOTIFY)
+        assert_int_equal(mbedtls_ssl_close_notify(&p->ssl), 0);
+    else if (p->after == AFTER_ALERT)
+        assert_int_equal(mbedtls_ssl_send_alert_message(
+                             &p->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                             MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR),
+                         0);
+    else if (p->after == AFTER_BAD_RECORD)
+        pipe_put(&p->to_client, bad_record, sizeof bad_record);
+}
+
+/* Let the server read what the client sent and answer it. */
+static void server_pump(peer *p)
+{
+    static const uint8_t garbage[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
+
+    if (p->hello == HELLO_GARBAGE && !p->acted) {
+        p->acted = 1;
+        pipe_put(&p->to_client, garbage, sizeof garbage - 1);
+    }
+    if (p->hello != HELLO_TLS)
+        return;
+    if (!p->hs_done) {
+        int ret = mbedtls_ssl_handshake(&p->ssl);
+
+        if (ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && !p->srv_error) {
+            /* Refuse with an alert, as servers do (2.28 sends none when
+             * a required client certificate is missing). */
+            p->srv_error = ret;
+            (void)mbedtls_ssl_send_alert_message(
+                &p->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+        }
+        if (ret != 0)
+            return;
+        p->hs_done = 1;
+    }
+    server_act(p);
+}
+
+/* ---- the port ------------------------------------------------------------------- */
+
+static rucio_io peer_send(void *ctx, rucio_socket s, const uint8_t *buf,
+                          size_t len, uint64_t deadline_ms, size_t *out_n)
+{
+    peer *p = ctx;
+
+    (void)s;
+    *out_n = 0;
+    if (p->send_fails)
+        return RUCIO_IO_ERROR;
+    if (p->send_times_out) {
+        p->now = deadline_ms > p->now ? deadline_ms : p->now;
+        return RUCIO_IO_TIMEOUT;
+    }
+    if (p->send_again) {
+        p->send_again = 0;
+        return RUCIO_IO_AGAIN;
+    }
+    if (p->send_zero) {
+        p->send_zero = 0;
+        return RUCIO_IO_DATA; /* a port breaking its contract: 0 bytes */
+    }
+    pipe_put(&p->to_server, buf, len);
+    *out_n = len;
+    return RUCIO_IO_DATA;
+}
+
+static rucio_io peer_recv(void *ctx, rucio_socket s, uint8_t *buf, size_t len,
+                          uint64_t deadline_ms, size_t *out_n)
+{
+    peer *p = ctx;
+
+    (void)s;
+    *out_n = 0;
+    if (p->recv_again) {
+        p->recv_again = 0;
+        return RUCIO_IO_AGAIN;
+    }
+    if (p->recv_zero) {
+        p->recv_zero = 0;
+        return RUCIO_IO_DATA;
+    }
+    if (p->to_client.end == p->to_client.start)
+        server_pump(p);
+    *out_n = pipe_take(&p->to_client, buf, len);
+    if (*out_n > 0)
+        return RUCIO_IO_DATA;
+    switch (p->idle) {
+    case IDLE_EOF:
+        return RUCIO_IO_EOF;
+    case IDLE_RESET:
+        return RUCIO_IO_ERROR;
+    case IDLE_AGAIN_LATE:
+        p->now = deadline_ms;
+        return RUCIO_IO_AGAIN;
+    default:
+        p->now = deadline_ms > p->now ? deadline_ms : p->now;
+        return RUCIO_IO_TIMEOUT;
+    }
+}
+
+static uint64_t peer_now(void *ctx)
+{
+    return ((peer *)ctx)->now;
+}
+
+static rucio_status peer_random(void *ctx, uint8_t *buf, size_t len)
+{
+    peer *p = ctx;
+
+    if (p->random_fails)
+        return RUCIO_E_PORT;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = p->rng++;
+    return RUCIO_OK;
+}
+
+static rucio_status peer_read_file(void *ctx, const char *path, char *buf,
+                                   size_t cap, size_t *out_len)
+{
+    peer *p = ctx;
+
+    for (size_t i = 0; i < p->file_count; i++) {
+        const file_entry *f = &p->files[i];
+
+        if (strcmp(f->path, path) != 0)
+            continue;
+        if (f->status != RUCIO_OK)
+            return f->status;
+        if (f->len > cap)
+            return RUCIO_E_NO_SPACE;
+        memcpy(buf, f->data, f->len);
+        *out_len = f->len;
+        return RUCIO_OK;
+    }
+    return RUCIO_E_FILE;
+}
+
+/* A fresh port and server; auth says whether the server asks for (and
+ * requires) a client certificate. */
+static void peer_setup(peer *p, int require_client_cert)
+{
+    memset(p, 0, sizeof *p);
+    p->now = 1000;
+    p->port.ctx = p;
+    p->port.send = peer_send;
+    p->port.recv = peer_recv;
+    p->port.now_ms = peer_now;
+    p->port.random = peer_random;
+    p->fs.read_file = peer_read_file;
+
+    mbedtls_ssl_config_init(&p->conf);
+    mbedtls_ssl_init(&p->ssl);
+    mbedtls_ssl_cache_init(&p->cache);
+    assert_int_equal(mbedtls_ssl_config_defaults(&p->conf,
+                                                 MBEDTLS_SSL_IS_SERVER,
+                                                 MBEDTLS_SSL_TRANSPORT_STREAM,
+                                                 MBEDTLS_SSL_PRESET_DEFAULT),
+                     0);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_max_tls_version(&p->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
+    mbedtls_ssl_conf_rng(&p->conf, mbedtls_ctr_drbg_random, &g_pki.drbg);
+    assert_int_equal(mbedtls_ssl_conf_own_cert(&p->conf, &g_pki.server.crt,
+                                               &g_pki.server.key),
+                     0);
+    mbedtls_ssl_conf_ca_chain(&p->conf, &g_pki.ca.crt, NULL);
+    mbedtls_ssl_conf_authmode(&p->conf, require_client_cert
+                                            ? MBEDTLS_SSL_VERIFY_REQUIRED
+                                            : MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_session_cache(&p->conf, &p->cache, mbedtls_ssl_cache_get,
+                                   mbedtls_ssl_cache_set);
+    assert_int_equal(mbedtls_ssl_setup(&p->ssl, &p->conf), 0);
+    mbedtls_ssl_set_bio(&p->ssl, p, srv_bio_send, srv_bio_recv, NULL);
+}
+
+/* The next connection: empty pipes, the server ready for a handshake
+ * (its session cache kept, so that a client may resume). */
+static void peer_reconnect(peer *p)
+{
+    p->to_server.start = p->to_server.end = 0;
+    p->to_client.start = p->to_client.end = 0;
+    p->hs_done = 0;
+    p->acted = 0;
+    p->srv_error = 0;
+    assert_int_equal(mbedtls_ssl_session_reset(&p->ssl), 0);
+}
+
+static void peer_free(peer *p)
+{
+    mbedtls_ssl_free(&p->ssl);
+    mbedtls_ssl_config_free(&p->conf);
+    mbedtls_ssl_cache_free(&p->cache);
+}
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+#define SOCK ((rucio_socket)7)
+#define DEADLINE(p) ((p)->now + 5000)
+
+static rucio_tls_options ca_options(const credential *ca)
+{
+    rucio_tls_options o;
+
+    memset(&o, 0, sizeof o);
+    o.ca_mem = (const uint8_t *)ca->crt_pem;
+    o.ca_mem_len = strlen(ca->crt_pem) + 1;
+    return o;
+}
+
+static void init_config(rucio_tls_config *cfg, peer *p,
+                        const rucio_tls_options *o)
+{
+    char err[256];
+    rucio_status st = rucio_tls_config_init(cfg, &p->port, o, NULL, err,
+                                            sizeof err);
+
+    if (st != RUCIO_OK)
+        fail_msg("config: %s", err);
+}
+
+/* Send text over t and expect "pong:<text>" back. */
+static void round_trip(peer *p, rucio_tls_conn *t, const char *text)
+{
+    uint8_t buf[256];
+    size_t n = 0, got = 0;
+
+    assert_int_equal(rucio_tls_send(t, (const uint8_t *)text, strlen(text),
+                                    DEADLINE(p), &n),
+                     RUCIO_IO_DATA);
+    assert_int_equal(n, strlen(text));
+    while (got < 5 + strlen(text)) {
+        assert_int_equal(rucio_tls_recv(t, buf + got, sizeof buf - got,
+                                        DEADLINE(p), &n),
+                         RUCIO_IO_DATA);
+        got += n;
+    }
+    assert_int_equal(got, 5 + strlen(text));
+    assert_memory_equal(buf, "pong:", 5);
+    assert_memory_equal(buf + 5, text, strlen(text));
+}
+
+static void describe_contains(const rucio_tls_conn *t, const char *needle)
+{
+    char text[512];
+
+    rucio_tls_describe(t, text, sizeof text);
+    if (!strstr(text, needle))
+        fail_msg("description \"%s\" lacks \"%s\"", text, needle);
+}
+
+/* A configured client connection to a fresh server. */
+typedef struct fixture {
+    rucio_tls_config cfg;
+    rucio_tls_conn t;
+} fixture;
+
+static fixture g_fx;
+
+static void fx_start(fixture *fx, peer *p, int require_client_cert,
+                     const rucio_tls_options *o)
+{
+    peer_setup(p, require_client_cert);
+    init_config(&fx->cfg, p, o);
+    assert_int_equal(rucio_tls_conn_init(&fx->t, &fx->cfg), RUCIO_OK);
+}
+
+static void fx_stop(fixture *fx, peer *p)
+{
+    rucio_tls_conn_free(&fx->t);
+    rucio_tls_config_free(&fx->cfg);
+    peer_free(p);
+}
+
+/* ---- handshakes -------------------------------------------------------------------- */
+
+static void test_handshake_echo_and_resume(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    fx_start(fx, p, 0, &o);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_OK);
+    assert_int_equal(rucio_tls_resumed(&fx->t), 0);
+    describe_contains(&fx->t, "no TLS error");
+    round_trip(p, &fx->t, "ping");
+    rucio_tls_shutdown(&fx->t);
+    rucio_tls_shutdown(&fx->t); /* twice: nothing left to close */
+
+    /* Same host again: the saved session is offered and taken. */
+    peer_reconnect(p);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_OK);
+    assert_int_equal(rucio_tls_resumed(&fx->t), 1);
+    round_trip(p, &fx->t, "again");
+    rucio_tls_shutdown(&fx->t);
+    fx_stop(fx, p);
+}
+
+static void test_client_certificate_from_memory(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    o.cert_mem = (const uint8_t *)g_pki.client.crt_pem;
+    o.cert_mem_len = strlen(g_pki.client.crt_pem) + 1;
+    o.key_mem = (const uint8_t *)g_pki.client.key_pem;
+    o.key_mem_len = strlen(g_pki.client.key_pem) + 1;
+    fx_start(fx, p, 1, &o);
+    /* Without the certificate the server refuses the handshake. */
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS);
+    assert_true(p->srv_error != 0);
+    describe_contains(&fx->t, "-0x");
+
+    peer_reconnect(p);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 1,
+                                         DEADLINE(p)),
+                     RUCIO_OK);
+    assert_int_equal(p->srv_error, 0);
+    round_trip(p, &fx->t, "with cert");
+    rucio_tls_shutdown(&fx->t);
+    fx_stop(fx, p);
+}
+
+static void test_verification_failures(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.other_ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    /* A server certificate from a CA we do not trust. */
+    fx_start(fx, p, 0, &o);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS_VERIFY);
+    describe_contains(&fx->t, "certificate verification failed:");
+    describe_contains(&fx->t, "not correctly signed");
+    /* Too little room for the words: the start, cut and terminated. */
+    {
+        char small[12];
+
+        rucio_tls_describe(&fx->t, small, sizeof small);
+        assert_string_equal(small, "certificate");
+    }
+    /* Two reasons at once are joined with "; ". */
+    peer_reconnect(p);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "rucio.example.org", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS_VERIFY);
+    describe_contains(&fx->t, "; ");
+    describe_contains(&fx->t, "Common Name");
+    fx_stop(fx, p);
+
+    /* Trusted CA, other name; then an address the certificate lacks. */
+    o = ca_options(&g_pki.ca);
+    fx_start(fx, p, 0, &o);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "rucio.example.org", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS_VERIFY);
+    describe_contains(&fx->t, "Common Name");
+    peer_reconnect(p);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "127.0.0.1", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS_VERIFY);
+    describe_contains(&fx->t, "Common Name");
+    fx_stop(fx, p);
+}
+
+static void test_insecure_skips_verification(void **state)
+{
+    rucio_tls_options o;
+    rucio_logger logger;
+    static rt_log log;
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+    char err[128];
+
+    (void)state;
+    memset(&o, 0, sizeof o);
+    memset(&log, 0, sizeof log);
+    logger.fn = rt_log_capture;
+    logger.user = &log;
+    logger.max_level = RUCIO_LOG_DEBUG;
+    o.insecure = 1;
+    peer_setup(p, 0);
+    assert_int_equal(rucio_tls_config_init(&fx->cfg, &p->port, &o, &logger,
+                                           err, sizeof err),
+                     RUCIO_OK);
+    assert_int_equal(rucio_tls_conn_init(&fx->t, &fx->cfg), RUCIO_OK);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "wrong.example", 0,
+                                         DEADLINE(p)),
+                     RUCIO_OK);
+    assert_true(rt_log_contains(&log, "INSECURE"));
+    assert_true(rt_log_contains(&log, "wrong.example"));
+    round_trip(p, &fx->t, "insecure");
+    fx_stop(fx, p);
+}
+
+/* The server (or the path to it) fails during the handshake. */
+static void test_handshake_transport_failures(void **state)
+{
+    static const struct {
+        srv_hello hello;
+        srv_idle idle;
+        rucio_status want;
+    } cases[] = {
+        {HELLO_SILENT, IDLE_TIMEOUT, RUCIO_E_TIMEOUT},
+        {HELLO_SILENT, IDLE_AGAIN_LATE, RUCIO_E_TIMEOUT},
+        {HELLO_SILENT, IDLE_EOF, RUCIO_E_CLOSED},
+        {HELLO_SILENT, IDLE_RESET, RUCIO_E_IO},
+        {HELLO_GARBAGE, IDLE_TIMEOUT, RUCIO_E_TLS},
+    };
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    fx_start(fx, p, 0, &o);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rucio_status st;
+
+        peer_reconnect(p);
+        p->hello = cases[i].hello;
+        p->idle = cases[i].idle;
+        st = rucio_tls_handshake(&fx->t, SOCK, "localhost", 0, DEADLINE(p));
+        if (st != cases[i].want)
+            fail_msg("case %zu: %s, expected %s", i, rucio_strerror(st),
+                     rucio_strerror(cases[i].want));
+        describe_contains(&fx->t, "-0x");
+    }
+    fx_stop(fx, p);
+}
+
+static void test_handshake_arguments(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+    char long_host[300];
+    char text[64];
+
+    (void)state;
+    memset(long_host, 'a', sizeof long_host - 1);
+    long_host[sizeof long_host - 1] = '\0';
+    assert_int_equal(rucio_tls_conn_init(NULL, NULL), RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_tls_conn_init(&fx->t, NULL), RUCIO_E_INVALID_ARG);
+    rucio_tls_conn_free(NULL);
+    /* A connection that was never set up has no configuration. */
+    memset(&fx->t, 0, sizeof fx->t);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "h", 0, 0),
+                     RUCIO_E_INVALID_ARG);
+    fx_start(fx, p, 0, &o);
+    assert_int_equal(rucio_tls_handshake(NULL, SOCK, "h", 0, 0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, NULL, 0, 0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "", 0, 0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, long_host, 0, 0),
+                     RUCIO_E_INVALID_ARG);
+    /* A ':' that is not IPv6, and a client certificate we do not have. */
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "host:443", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_INVALID_ARG);
+    describe_contains(&fx->t, "is not an IPv6 address");
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 1,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS_CONFIG);
+    describe_contains(&fx->t, "none is configured");
+    /* describe with no room, and with little room */
+    rucio_tls_describe(&fx->t, NULL, 10);
+    text[0] = 'x';
+    rucio_tls_describe(&fx->t, text, 0);
+    assert_int_equal(text[0], 'x');
+    rucio_tls_describe(&fx->t, text, 8);
+    assert_int_equal(strlen(text), 7);
+    fx_stop(fx, p);
+}
+
+/* ---- data ------------------------------------------------------------------------ */
+
+static void handshake_ok(fixture *fx, peer *p)
+{
+    peer_reconnect(p);
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_OK);
+}
+
+static void test_port_hiccups_are_retried(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    fx_start(fx, p, 0, &o);
+    handshake_ok(fx, p);
+    p->send_again = 1;
+    p->send_zero = 0;
+    p->recv_again = 1;
+    round_trip(p, &fx->t, "again");
+    p->send_zero = 1;
+    p->recv_zero = 1;
+    round_trip(p, &fx->t, "zero");
+    assert_int_equal(p->send_zero + p->recv_zero + p->send_again +
+                         p->recv_again,
+                     0);
+    fx_stop(fx, p);
+}
+
+static void test_stream_endings(void **state)
+{
+    static const struct {
+        srv_after after;
+        srv_idle idle;
+        rucio_io want;
+    } cases[] = {
+        {AFTER_CLOSE_NOTIFY, IDLE_TIMEOUT, RUCIO_IO_EOF},
+        {AFTER_NOTHING, IDLE_EOF, RUCIO_IO_EOF},
+        {AFTER_NOTHING, IDLE_TIMEOUT, RUCIO_IO_TIMEOUT},
+        {AFTER_NOTHING, IDLE_AGAIN_LATE, RUCIO_IO_TIMEOUT},
+        {AFTER_NOTHING, IDLE_RESET, RUCIO_IO_ERROR},
+        {AFTER_ALERT, IDLE_TIMEOUT, RUCIO_IO_ERROR},
+        {AFTER_BAD_RECORD, IDLE_TIMEOUT, RUCIO_IO_ERROR},
+    };
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+
+    (void)state;
+    fx_start(fx, p, 0, &o);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t buf[64];
+        size_t n = 99;
+        rucio_io io;
+
+        p->after = AFTER_ECHO;
+        p->idle = IDLE_TIMEOUT;
+        handshake_ok(fx, p);
+        p->after = cases[i].after;
+        p->idle = cases[i].idle;
+        io = rucio_tls_recv(&fx->t, buf, sizeof buf, DEADLINE(p), &n);
+        if (io != cases[i].want)
+            fail_msg("case %zu: io %d, expected %d", i, (int)io,
+                     (int)cases[i].want);
+        assert_int_equal(n, 0);
+        if (io == RUCIO_IO_ERROR && cases[i].idle != IDLE_RESET)
+            describe_contains(&fx->t, "-0x");
+        rucio_tls_shutdown(&fx->t);
+    }
+    fx_stop(fx, p);
+}
+
+static void test_send_failures_and_inactive(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+    uint8_t buf[8] = "x";
+    size_t n = 5;
+
+    (void)state;
+    fx_start(fx, p, 0, &o);
+    /* Before any handshake: not active; zero bytes are never an error. */
+    assert_int_equal(rucio_tls_send(&fx->t, buf, 1, DEADLINE(p), &n),
+                     RUCIO_IO_ERROR);
+    assert_int_equal(n, 0);
+    assert_int_equal(rucio_tls_recv(&fx->t, buf, 1, DEADLINE(p), &n),
+                     RUCIO_IO_ERROR);
+    handshake_ok(fx, p);
+    assert_int_equal(rucio_tls_send(&fx->t, buf, 0, DEADLINE(p), &n),
+                     RUCIO_IO_DATA);
+    assert_int_equal(n, 0);
+    assert_int_equal(rucio_tls_recv(&fx->t, buf, 0, DEADLINE(p), &n),
+                     RUCIO_IO_DATA);
+    p->send_times_out = 1;
+    assert_int_equal(rucio_tls_send(&fx->t, buf, 1, DEADLINE(p), &n),
+                     RUCIO_IO_TIMEOUT);
+    describe_contains(&fx->t, "-0x");
+    rucio_tls_shutdown(&fx->t);
+
+    p->send_times_out = 0;
+    handshake_ok(fx, p);
+    p->send_fails = 1;
+    assert_int_equal(rucio_tls_send(&fx->t, buf, 1, DEADLINE(p), &n),
+                     RUCIO_IO_ERROR);
+    assert_int_equal(n, 0);
+    rucio_tls_shutdown(&fx->t);
+    fx_stop(fx, p);
+}
+
+static void test_error_text(void **state)
+{
+    char text[128];
+
+    (void)state;
+    rucio_tls_error_text(MBEDTLS_ERR_SSL_CONN_EOF, text, sizeof text);
+    assert_non_null(strstr(text, "(-0x7280)"));
+    /* A positive code is shown with the same sign convention. */
+    rucio_tls_error_text(0x10, text, sizeof text);
+    assert_non_null(strstr(text, "(-0x0010)"));
+}
+
+/* ---- configuration ------------------------------------------------------------------ */
+
+/* Init must fail with want, and err must contain needle. */
+static void config_fails(peer *p, const rucio_tls_options *o,
+                         rucio_status want, const char *needle)
+{
+    rucio_tls_config cfg;
+    char err[512];
+    rucio_status st = rucio_tls_config_init(&cfg, &p->port, o, NULL, err,
+                                            sizeof err);
+
+    if (st != want)
+        fail_msg("status %s, expected %s (%s)", rucio_strerror(st),
+                 rucio_strerror(want), err);
+    if (!strstr(err, needle))
+        fail_msg("message \"%s\" lacks \"%s\"", err, needle);
+}
+
+static void test_config_arguments_and_random(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    rucio_tls_config cfg;
+    rucio_port no_random;
+    peer *p = &g_peer;
+    char err[128];
+
+    (void)state;
+    peer_setup(p, 0);
+    no_random = p->port;
+    no_random.random = NULL;
+    assert_int_equal(rucio_tls_config_init(NULL, &p->port, &o, NULL, err,
+                                           sizeof err),
+                     RUCIO_E_INVALID_ARG);
+    assert_string_equal(err, "TLS configuration: missing argument");
+    assert_int_equal(rucio_tls_config_init(&cfg, NULL, &o, NULL, NULL, 0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_tls_config_init(&cfg, &no_random, &o, NULL, err,
+                                           sizeof err),
+                     RUCIO_E_INVALID_ARG);
+    err[0] = 'x';
+    assert_int_equal(rucio_tls_config_init(&cfg, &p->port, NULL, NULL, err,
+                                           0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(err[0], 'x');
+    rucio_tls_config_free(NULL);
+
+    p->random_fails = 1;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot seed the TLS random generator");
+    /* A message without room for the mbedTLS detail is still a message. */
+    assert_int_equal(rucio_tls_config_init(&cfg, &p->port, &o, NULL, err, 20),
+                     RUCIO_E_TLS_CONFIG);
+    assert_string_equal(err, "cannot seed the TLS");
+    peer_free(p);
+}
+
+static void test_config_cas(void **state)
+{
+    static const char not_a_cert[] =
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    rucio_tls_options o;
+    rucio_tls_config cfg;
+    peer *p = &g_peer;
+    char dir[256], path[300];
+
+    (void)state;
+    peer_setup(p, 0);
+    memset(&o, 0, sizeof o);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "no trusted CA");
+
+    /* DER in memory is as good as PEM. */
+    o.ca_mem = g_pki.ca.crt_der;
+    o.ca_mem_len = g_pki.ca.crt_der_len;
+    init_config(&cfg, p, &o);
+    rucio_tls_config_free(&cfg);
+
+    o.ca_mem = (const uint8_t *)not_a_cert;
+    o.ca_mem_len = sizeof not_a_cert;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot load CA in memory");
+
+    /* A CA directory with no certificate in it, empty or not. */
+    rt_temp_dir(dir, sizeof dir);
+    memset(&o, 0, sizeof o);
+    o.ca_dir = dir;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "no certificate could be loaded from CA directory");
+    snprintf(path, sizeof path, "%s/README", dir);
+    rt_write_file(path, "not a certificate\n", 0644);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "no certificate could be loaded from CA directory");
+    /* The same directory with one certificate among the README. */
+    snprintf(path, sizeof path, "%s/ca.pem", dir);
+    rt_write_file(path, g_pki.ca.crt_pem, 0644);
+    init_config(&cfg, p, &o);
+    rucio_tls_config_free(&cfg);
+    rt_remove_tree(dir);
+    peer_free(p);
+}
+
+static rucio_tls_options client_mem(const char *cert, size_t cert_len,
+                                    const char *key, size_t key_len)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+
+    o.cert_mem = (const uint8_t *)cert;
+    o.cert_mem_len = cert_len;
+    o.key_mem = (const uint8_t *)key;
+    o.key_mem_len = key_len;
+    return o;
+}
+
+static void test_config_client_memory(void **state)
+{
+    static char both[2 * PEM_CAP];
+    static const char bad_key[] =
+        "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n";
+    static const char bad_cert[] =
+        "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+    const char *cpem = g_pki.client.crt_pem;
+    const char *kpem = g_pki.client.key_pem;
+    rucio_tls_options o;
+    rucio_tls_config cfg;
+    peer *p = &g_peer;
+
+    (void)state;
+    peer_setup(p, 0);
+    /* Certificate and key in one PEM text, as an x509 proxy holds them. */
+    snprintf(both, sizeof both, "%s%s", cpem, kpem);
+    o = client_mem(both, strlen(both) + 1, NULL, 0);
+    init_config(&cfg, p, &o);
+    assert_int_equal(cfg.has_own_cert, 1);
+    rucio_tls_config_free(&cfg);
+    assert_int_equal(cfg.has_own_cert, 0);
+
+    /* A DER certificate with a PEM key. */
+    o = client_mem((const char *)g_pki.client.crt_der,
+                   g_pki.client.crt_der_len, kpem, strlen(kpem) + 1);
+    init_config(&cfg, p, &o);
+    rucio_tls_config_free(&cfg);
+
+    o = client_mem(NULL, 0, kpem, strlen(kpem) + 1);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "a client key is given without a client certificate");
+    o = client_mem("garbage", 8, kpem, strlen(kpem) + 1);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot load the client certificate from memory");
+    /* PEM text without a single certificate block */
+    o = client_mem(kpem, strlen(kpem) + 1, kpem, strlen(kpem) + 1);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot load the client certificate from memory");
+    /* A certificate block whose base64 is broken. */
+    o = client_mem(bad_cert, sizeof bad_cert, kpem, strlen(kpem) + 1);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot load the client certificate from memory");
+    o = client_mem(cpem, strlen(cpem) + 1, bad_key, sizeof bad_key);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot load the private key from memory");
+    o = client_mem(cpem, strlen(cpem) + 1, g_pki.server.key_pem,
+                   strlen(g_pki.server.key_pem) + 1);
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "the private key from memory does not match");
+    peer_free(p);
+}
+
+/* Certificate and key that do not belong together, in one file. */
+static char mismatch[2 * PEM_CAP];
+
+static void test_config_client_files(void **state)
+{
+    const char *cpem = g_pki.client.crt_pem;
+    const char *kpem = g_pki.client.key_pem;
+    file_entry files[] = {
+        {"/c.pem", cpem, strlen(cpem), RUCIO_OK},
+        {"/c.der", g_pki.client.crt_der, g_pki.client.crt_der_len, RUCIO_OK},
+        {"/k.pem", kpem, strlen(kpem), RUCIO_OK},
+        {"/other.pem", g_pki.server.key_pem, strlen(g_pki.server.key_pem),
+         RUCIO_OK},
+        {"/big.pem", "", 0, RUCIO_E_NO_SPACE},
+        {"/locked.pem", "", 0, RUCIO_E_FILE},
+        {"/mismatch.pem", mismatch, 0, RUCIO_OK},
+    };
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    rucio_tls_config cfg;
+    peer *p = &g_peer;
+
+    (void)state;
+    peer_setup(p, 0);
+    o.key_file = "/k.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "a client key is given without a client certificate");
+    o.key_file = NULL;
+    o.cert_file = "/c.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot read /c.pem: the port has no file functions");
+    p->port.fs = &p->fs;
+    p->files = files;
+    p->file_count = sizeof files / sizeof files[0];
+
+    o.key_file = "/k.pem";
+    init_config(&cfg, p, &o);
+    assert_int_equal(cfg.has_own_cert, 1);
+    rucio_tls_config_free(&cfg);
+    o.cert_file = "/c.der";
+    init_config(&cfg, p, &o);
+    rucio_tls_config_free(&cfg);
+
+    o.cert_file = "/big.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "/big.pem is larger than 32767 bytes");
+    o.cert_file = "/locked.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot read /locked.pem");
+    o.cert_file = "/c.pem";
+    o.key_file = "/locked.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot read /locked.pem");
+    o.key_file = "/other.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "the private key from /other.pem does not match");
+    /* No key file: the key is looked for in the certificate file. */
+    o.key_file = NULL;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot load the private key from /c.pem");
+    /* A proxy-style file whose key is not the certificate's. */
+    snprintf(mismatch, sizeof mismatch, "%s%s", cpem, g_pki.server.key_pem);
+    files[sizeof files / sizeof files[0] - 1].len = strlen(mismatch);
+    o.cert_file = "/mismatch.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "the private key from /mismatch.pem does not match");
+    peer_free(p);
+}
+
+/* ---- iPAddress SANs from hand-made DER ------------------------------------------- */
+
+/* rucio_tls_crt_has_ip reads only the TBSCertificate's bytes, so a
+ * certificate struct pointing at hand-made DER exercises every way those
+ * bytes can be malformed. */
+typedef struct der {
+    unsigned char b[256];
+    size_t n;
+} der;
+
+static der der_bytes(const void *p, size_t n)
+{
+    der d;
+
+    assert_true(n <= sizeof d.b);
+    memcpy(d.b, p, n);
+    d.n = n;
+    return d;
+}
+
+#define DER(...) der_bytes((const unsigned char[]){__VA_ARGS__}, \
+                           sizeof((const unsigned char[]){__VA_ARGS__}))
+
+static der der_cat(der a, der b)
+{
+    assert_true(a.n + b.n <= sizeof a.b);
+    memcpy(a.b + a.n, b.b, b.n);
+    a.n += b.n;
+    return a;
+}
+
+/* tag, short-form length, content */
+static der der_wrap(unsigned char tag, der in)
+{
+    der d;
+
+    assert_true(in.n < 128);
+    d.b[0] = tag;
+    d.b[1] = (unsigned char)in.n;
+    memcpy(d.b + 2, in.b, in.n);
+    d.n = in.n + 2;
+    return d;
+}
+
+/* TBSCertificate: a version-like INTEGER, then [3] holding exts. */
+static der tbs_with(der exts_content)
+{
+    return der_wrap(0x30, der_cat(DER(0x02, 0x01, 0x05),
+                                  der_wrap(0xa3, exts_content)));
+}
+
+static der san_ext(der between_oid_and_value, der names)
+{
+    return der_wrap(0x30, der_cat(der_cat(DER(0x06, 0x03, 0x55, 0x1d, 0x11),
+                                          between_oid_and_value),
+                                  der_wrap(0x04, names)));
+}
+
+static int tbs_has_ip(der tbs, const uint8_t *ip, size_t len)
+{
+    mbedtls_x509_crt crt;
+
+    memset(&crt, 0, sizeof crt);
+    crt.tbs.p = tbs.b;
+    crt.tbs.len = tbs.n;
+    return rucio_tls_crt_has_ip(&crt, ip, len);
+}
+
+static void test_ip_san_parsing(void **state)
+{
+    static const uint8_t lo[4] = {127, 0, 0, 1};
+    static const uint8_t lo2[4] = {127, 0, 0, 2};
+    static const uint8_t lo6[16] = {[15] = 1};
+    const der none = {{0}, 0};
+    der names = der_wrap(0x30, der_cat(der_wrap(0x82, DER('h')),
+                                       der_wrap(0x87, DER(127, 0, 0, 1))));
+    der other = der_wrap(0x30, DER(0x06, 0x03, 0x55, 0x1d, 0x13, 0x04, 0x02,
+                                   0x30, 0x00));
+    der crit = DER(0x01, 0x01, 0xff);
+    der good = tbs_with(der_wrap(0x30, der_cat(other, san_ext(crit, names))));
+    mbedtls_x509_crt empty;
+
+    (void)state;
+    assert_int_equal(tbs_has_ip(good, lo, 4), 1);
+    assert_int_equal(tbs_has_ip(good, lo2, 4), 0);
+    assert_int_equal(tbs_has_ip(good, lo6, 16), 0);
+    /* not critical (no BOOLEAN) */
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(0x30, san_ext(none, names))),
+                                lo, 4),
+                     1);
+    /* a BOOLEAN of two bytes */
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(
+                                    0x30, san_ext(DER(0x01, 0x02, 0xff, 0xff),
+                                                  names))),
+                                lo, 4),
+                     0);
+    /* extnValue not an OCTET STRING */
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(
+                                    0x30, der_wrap(0x30, der_cat(
+                                              DER(0x06, 0x03, 0x55, 0x1d,
+                                                  0x11),
+                                              der_wrap(0x05, names))))),
+                                lo, 4),
+                     0);
+    /* GeneralNames not a SEQUENCE, and one whose element runs past it */
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(
+                                    0x30, san_ext(none, der_wrap(0x31,
+                                                                 names)))),
+                                lo, 4),
+                     0);
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(
+                                    0x30, san_ext(none, der_wrap(
+                                                            0x30,
+                                                            DER(0x87, 0x05, 127,
+                                                                0))))),
+                                lo, 4),
+                     0);
+    /* Extensions: an element that is not a SEQUENCE, one without an OID,
+     * only other extensions, and [3] holding no SEQUENCE at all. */
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(0x30, DER(0x04, 0x00))), lo,
+                                4),
+                     0);
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(
+                                    0x30, DER(0x30, 0x03, 0x02, 0x01, 0x00))),
+                                lo, 4),
+                     0);
+    assert_int_equal(tbs_has_ip(tbs_with(der_wrap(0x30, other)), lo, 4), 0);
+    assert_int_equal(tbs_has_ip(tbs_with(DER(0x04, 0x00)), lo, 4), 0);
+    /* TBSCertificate: without [3], not a SEQUENCE, an element cut short,
+     * and no bytes at all. */
+    assert_int_equal(tbs_has_ip(DER(0x30, 0x03, 0x02, 0x01, 0x05), lo, 4), 0);
+    assert_int_equal(tbs_has_ip(DER(0x04, 0x00), lo, 4), 0);
+    assert_int_equal(tbs_has_ip(DER(0x30, 0x03, 0x02, 0x05, 0x00), lo, 4), 0);
+    memset(&empty, 0, sizeof empty);
+    assert_int_equal(rucio_tls_crt_has_ip(&empty, lo, 4), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handshake_echo_and_resume),
+        cmocka_unit_test(test_client_certificate_from_memory),
+        cmocka_unit_test(test_verification_failures),
+        cmocka_unit_test(test_insecure_skips_verification),
+        cmocka_unit_test(test_handshake_transport_failures),
+        cmocka_unit_test(test_handshake_arguments),
+        cmocka_unit_test(test_port_hiccups_are_retried),
+        cmocka_unit_test(test_stream_endings),
+        cmocka_unit_test(test_send_failures_and_inactive),
+        cmocka_unit_test(test_error_text),
+        cmocka_unit_test(test_config_arguments_and_random),
+        cmocka_unit_test(test_config_cas),
+        cmocka_unit_test(test_config_client_memory),
+        cmocka_unit_test(test_config_client_files),
+        cmocka_unit_test(test_ip_san_parsing),
+    };
+
+    return cmocka_run_group_tests(tests, make_pki, free_pki);
+}
