@@ -3,11 +3,21 @@
  * configparser.ConfigParser() (3.11, default options) reads it.
  *
  * The file stays in the caller's buffer; nothing is copied or allocated.
- * rucio_ini_check validates the whole text once, as ConfigParser.read()
- * does (any error there makes Python refuse the whole file); every lookup
- * then scans the text again, which is cheap for a config file and needs no
- * memory. Lookups on text that rucio_ini_check refused are memory-safe but
- * their answers are unspecified.
+ * rucio_ini_parse reads the whole text once, in one pass linear in its
+ * size, validating it as ConfigParser.read() does (any error there makes
+ * Python refuse the whole file) and recording where each section header
+ * and option line starts in a caller-owned index (struct rucio_ini: a
+ * fixed table of RUCIO_INI_ENTRIES_MAX entries, hashed by name). Lookups
+ * then go straight to the option's line: they never scan the file again.
+ * Lookups on text that the parse refused are memory-safe but their answers
+ * are unspecified.
+ *
+ * Two bounds Python does not have, both clear errors rather than a cut or
+ * a hang: at most RUCIO_INI_ENTRIES_MAX section headers and options, and
+ * at most RUCIO_INI_STEPS_MAX steps of interpolation work per lookup (one
+ * per raw byte read and per reference followed: Python's interpolation is
+ * exponential in the nesting, e.g. nine levels each naming the next level
+ * four times). The expanded value must fit the caller's buffer.
  *
  * The rules, all checked against Python 3.11:
  *   - The text is UTF-8 (Python decodes it strictly; a UTF-8 byte order
@@ -38,8 +48,28 @@
 #define RUCIO_INI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "rucio/build_config.h" /* RUCIO_USER_CONFIG_FILE may set the two */
 #include "rucio/status.h"
+
+/* Section headers plus options a rucio.cfg may hold: 10 bytes each in
+ * struct rucio_ini (10 KiB by default, on the stack of the settings
+ * resolution at init). Real files have tens; a 16 KiB file
+ * (RUCIO_CONFIG_MAX) fits unless its entries average under 16 bytes. */
+#ifndef RUCIO_INI_ENTRIES_MAX
+#define RUCIO_INI_ENTRIES_MAX 1024
+#endif
+#if RUCIO_INI_ENTRIES_MAX < 16 || RUCIO_INI_ENTRIES_MAX > 65535
+#error "RUCIO_INI_ENTRIES_MAX must be 16..65535"
+#endif
+
+/* Interpolation work allowed to one lookup (raw bytes read plus
+ * references followed), about 20 instructions each. A sane value takes a
+ * few hundred. */
+#ifndef RUCIO_INI_STEPS_MAX
+#define RUCIO_INI_STEPS_MAX (1024UL * 1024UL)
+#endif
 
 /* What went wrong, one value per Python exception it stands for. */
 typedef enum rucio_ini_problem {
@@ -56,14 +86,17 @@ typedef enum rucio_ini_problem {
     RUCIO_INI_BAD_INTERPOLATION,   /* InterpolationSyntaxError */
     RUCIO_INI_MISSING_REFERENCE,   /* InterpolationMissingOptionError */
     RUCIO_INI_TOO_DEEP,            /* InterpolationDepthError */
-    RUCIO_INI_NOT_BOOLEAN          /* ValueError("Not a boolean") */
+    RUCIO_INI_NOT_BOOLEAN,         /* ValueError("Not a boolean") */
+    RUCIO_INI_TOO_MANY_ENTRIES,    /* (ours) more than RUCIO_INI_ENTRIES_MAX */
+    RUCIO_INI_TOO_COSTLY           /* (ours) more than RUCIO_INI_STEPS_MAX */
 } rucio_ini_problem;
 
 /*
  * Where and why. Never holds a value: a value may be a password. `name`
  * points into the caller's text (not NUL-terminated):
  *   duplicates: the section or option name given twice;
- *   BAD_INTERPOLATION, TOO_DEEP, NOT_BOOLEAN: the option being read
+ *   BAD_INTERPOLATION, TOO_DEEP, TOO_COSTLY, NOT_BOOLEAN: the option
+ *     being read
  *     (for a nested reference, the option whose value holds the problem);
  *   MISSING_REFERENCE: the name inside "%(...)s" that has no option;
  *   anything else: NULL.
@@ -78,14 +111,37 @@ typedef struct rucio_ini_error {
     size_t name_len;
 } rucio_ini_error;
 
-/* Validate the whole file. RUCIO_OK or RUCIO_E_CONFIG with *err (may be
- * NULL) describing the first problem in file order. */
-rucio_status rucio_ini_check(const char *text, size_t len,
+/* One section header or option line of the index. */
+typedef struct rucio_ini_entry {
+    uint32_t at;      /* offset of its line; bit 31 set for a header */
+    uint16_t section; /* ordinal of its section; [DEFAULT] is 0 */
+    uint16_t next;    /* 1 + the next entry of its hash bucket; 0: none */
+} rucio_ini_entry;
+
+/*
+ * A parsed rucio.cfg: the caller's text plus the index. Owned by the
+ * caller (about 10 KiB with the default RUCIO_INI_ENTRIES_MAX); valid as
+ * long as the text is. Lookups write only `steps`.
+ */
+typedef struct rucio_ini {
+    const char *text;
+    size_t len;
+    size_t count;        /* entries in use */
+    uint16_t sections;   /* ordinals given to named sections */
+    unsigned long steps; /* interpolation work of the last lookup */
+    uint16_t bucket[RUCIO_INI_ENTRIES_MAX]; /* 1 + first entry; 0: none */
+    rucio_ini_entry entry[RUCIO_INI_ENTRIES_MAX];
+} rucio_ini;
+
+/* Index the whole text (at most 2 GiB) in one pass. RUCIO_OK, or
+ * RUCIO_E_CONFIG with *err (may be NULL) describing the first problem in
+ * file order; lookups remain memory-safe after a failure. */
+rucio_status rucio_ini_parse(rucio_ini *ini, const char *text, size_t len,
                              rucio_ini_error *err);
 
 /* Nonzero when a "[section]" header names exactly this section. DEFAULT
  * is never reported, as in Python's has_section. */
-int rucio_ini_has_section(const char *text, size_t len, const char *section);
+int rucio_ini_has(const rucio_ini *ini, const char *section);
 
 /*
  * The interpolated value of key in section (falling back to DEFAULT),
@@ -94,17 +150,33 @@ int rucio_ini_has_section(const char *text, size_t len, const char *section);
  *   RUCIO_E_MISSING_PARAM with err->problem RUCIO_INI_NO_SECTION or
  *     RUCIO_INI_NO_OPTION (Python's NoSectionError / NoOptionError);
  *   RUCIO_E_CONFIG for an interpolation error (err says which);
- *   RUCIO_E_NO_SPACE when the value and its NUL do not fit in cap;
+ *   RUCIO_E_NO_SPACE when the value and its NUL do not fit in cap (an
+ *     interpolation error further on still wins, as Python would raise);
  *   RUCIO_E_INVALID_ARG when section or key is NULL.
  * On any failure out holds "" (if cap > 0). err may be NULL.
  */
+rucio_status rucio_ini_lookup(rucio_ini *ini, const char *section,
+                              const char *key, char *out, size_t cap,
+                              rucio_ini_error *err);
+
+/* As rucio_ini_lookup, then the value as ConfigParser.getboolean reads
+ * it: 1/yes/true/on and 0/no/false/off, any case. Anything else is
+ * RUCIO_E_CONFIG with RUCIO_INI_NOT_BOOLEAN. */
+rucio_status rucio_ini_lookup_bool(rucio_ini *ini, const char *section,
+                                   const char *key, int *out,
+                                   rucio_ini_error *err);
+
+/*
+ * The same on bare text, for callers that read one value (tests, fuzz
+ * targets): each call indexes the text again in a rucio_ini on its own
+ * stack, so a caller with several lookups should parse once instead.
+ */
+rucio_status rucio_ini_check(const char *text, size_t len,
+                             rucio_ini_error *err);
+int rucio_ini_has_section(const char *text, size_t len, const char *section);
 rucio_status rucio_ini_get(const char *text, size_t len, const char *section,
                            const char *key, char *out, size_t cap,
                            rucio_ini_error *err);
-
-/* As rucio_ini_get, then the value as ConfigParser.getboolean reads it:
- * 1/yes/true/on and 0/no/false/off, any case. Anything else is
- * RUCIO_E_CONFIG with RUCIO_INI_NOT_BOOLEAN. */
 rucio_status rucio_ini_get_bool(const char *text, size_t len,
                                 const char *section, const char *key,
                                 int *out, rucio_ini_error *err);

@@ -19,6 +19,7 @@ typedef struct source {
     const rucio_client_options *opt;
     const char *text;         /* rucio.cfg, or NULL when there is none */
     size_t len;
+    rucio_ini ini;            /* its index (about 10 KiB, see ini.h) */
     char searched[RUCIO_ERROR_MAX]; /* paths tried, for ConfigNotFound */
 } source;
 
@@ -66,7 +67,8 @@ static rucio_status load_config(source *s, const char *path)
         return RUCIO_E_CONFIG;
     }
     s->c->scratch.config[len] = '\0';
-    if (rucio_ini_check(s->c->scratch.config, len, &ie) != RUCIO_OK) {
+    if (rucio_ini_parse(&s->ini, s->c->scratch.config, len, &ie) !=
+        RUCIO_OK) {
         rucio_strbuf_init(&b, line, sizeof line);
         rucio_strbuf_put_u64(&b, ie.line);
         fail(s, RUCIO_E_CONFIG, "ConfigurationError", path);
@@ -78,8 +80,9 @@ static rucio_status load_config(source *s, const char *path)
     }
     s->text = s->c->scratch.config;
     s->len = len;
-    strcpy(s->c->settings.config_file, path);
-    return RUCIO_OK;
+    /* Fits: find_config and search_config bound the path. */
+    return rucio_strbuf_copy(s->c->settings.config_file,
+                             sizeof s->c->settings.config_file, path);
 }
 
 static int file_exists(const rucio_port *p, const char *path)
@@ -147,7 +150,7 @@ static found config_value(source *s, const char *key, char *out, size_t cap)
 
     if (!s->text)
         return ABSENT;
-    st = rucio_ini_get(s->text, s->len, "client", key, out, cap, &ie);
+    st = rucio_ini_lookup(&s->ini, "client", key, out, cap, &ie);
     if (st == RUCIO_OK)
         return FOUND;
     if (st == RUCIO_E_MISSING_PARAM)
@@ -237,8 +240,7 @@ static rucio_status expand(source *s, char *path, size_t cap)
         append(s, path);
         return RUCIO_E_CONFIG;
     }
-    strcpy(path, expanded);
-    return RUCIO_OK;
+    return rucio_strbuf_copy(path, cap, expanded);
 }
 
 /* ---- hosts, account, VO, auth type -------------------------------------- */
@@ -253,7 +255,8 @@ static rucio_status check_host(source *s, const char *host)
              "Client protocol missing when connecting to host '");
     } else if (rucio_url_parse(host, strlen(host), &url) != RUCIO_OK) {
         fail(s, RUCIO_E_BAD_URL,
-             (strncmp(host, "http://", 7) && strncmp(host, "https://", 8))
+             (strncmp(host, "http://", 7) != 0 &&
+              strncmp(host, "https://", 8) != 0)
                  ? "ClientProtocolNotSupported"
                  : "ConfigurationError",
              "not a usable http or https server URL: '");
@@ -333,10 +336,10 @@ static rucio_status resolve_auth_type(source *s)
 
 /* ---- TLS trust ------------------------------------------------------------- */
 
-int rucio_settings_use_https(const rucio_settings *st)
+int rucio_settings_use_https(const rucio_settings *settings)
 {
-    return strncmp(st->rucio_host, "https://", 8) == 0 ||
-           strncmp(st->auth_host, "https://", 8) == 0;
+    return strncmp(settings->rucio_host, "https://", 8) == 0 ||
+           strncmp(settings->auth_host, "https://", 8) == 0;
 }
 
 /* ca_cert option > X509_CERT_DIR (as is) > [client] ca_cert (expanded) >

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -969,6 +970,239 @@ static void test_invalid_arguments(void **state)
     assert_false(rucio_ini_has_section(V(client_cfg), NULL));
 }
 
+
+/* ---- the index and the interpolation bounds (issue 8, defect 5) ------- */
+
+static char big[RUCIO_INI_ENTRIES_MAX * 48];
+static rucio_ini ini; /* 10 KiB: not on the test's stack */
+
+/* Append printf-style text to big at len; gives the new length. */
+#define put_line(len, ...)                                                  \
+    grown((len), snprintf(big + (len), sizeof big - (len), __VA_ARGS__))
+
+static size_t grown(size_t len, int n)
+{
+    assert_true(n >= 0 && (size_t)n < sizeof big - len);
+    return len + (size_t)n;
+}
+
+/* "[s]" then d0 = %(d1)s ... d<n-2> = %(d<n-1)s, d<n-1> = %%: n values
+ * holding a '%'. CPython 3.11: n = 10 gives "%", n = 11 raises
+ * InterpolationDepthError (MAX_INTERPOLATION_DEPTH = 10, depth > 10). */
+static size_t depth_chain(int n)
+{
+    size_t len = put_line(0, "[s]\n");
+    int i;
+
+    for (i = 0; i < n - 1; i++)
+        len = put_line(len, "d%d = %%(d%d)s\n", i, i + 1);
+    return put_line(len, "d%d = %%%%\n", n - 1);
+}
+
+static void test_depth_limit_is_pythons(void **state)
+{
+    char out[16];
+    rucio_ini_error err;
+    size_t len;
+
+    (void)state;
+    len = depth_chain(10);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
+                     RUCIO_OK);
+    assert_string_equal(out, "%");
+    len = depth_chain(11);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "d1", out, sizeof out, &err),
+                     RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
+                     RUCIO_E_CONFIG);
+    assert_int_equal(err.problem, RUCIO_INI_TOO_DEEP);
+    assert_string_equal(out, "");
+    /* Named: the option whose value holds the reference one level too
+     * deep (d9, line 11), never a value. */
+    assert_name(&err, "d9");
+    assert_int_equal(err.line, 11);
+}
+
+/* Nine levels, each value naming the next level `fanout` times: 10^9
+ * expansions for Python. Here every option is expanded once and then
+ * copied, so the work counter stays small. */
+static size_t fan_out(int fanout, const char *leaf)
+{
+    size_t len = put_line(0, "[s]\n");
+    int level, k;
+
+    for (level = 0; level < 9; level++) {
+        len = put_line(len, "f%d = ", level);
+        for (k = 0; k < fanout; k++)
+            len = put_line(len, "%%(f%d)s", level + 1);
+        len = put_line(len, "\n");
+    }
+    return put_line(len, "f9 = %s", leaf);
+}
+
+static void test_fan_out_is_linear(void **state)
+{
+    static char out[2048];
+    rucio_ini_error err;
+    size_t len, i;
+
+    (void)state;
+    len = fan_out(10, "\n");
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+                     RUCIO_OK);
+    assert_string_equal(out, "");
+    print_message("fan-out 10, 9 levels, empty leaves: %lu steps\n",
+                  ini.steps);
+    assert_true(ini.steps < 1000);
+    /* The one-shot form too (before the index, this never returned). */
+    assert_int_equal(rucio_ini_get(big, len, "s", "f0", out, sizeof out,
+                                   &err),
+                     RUCIO_OK);
+    /* Fan-out 2 with a leaf: 512 copies of it, as Python gives. */
+    len = fan_out(2, "ab%%\n");
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+                     RUCIO_OK);
+    assert_int_equal(strlen(out), 512 * 3);
+    for (i = 0; i < 512 * 3; i += 3)
+        assert_memory_equal(out + i, "ab%", 3);
+    assert_true(ini.steps < 1000);
+}
+
+/* The expansion must fit the caller's buffer: never a cut value. */
+static void test_expansion_overflow(void **state)
+{
+    static char out[4096];
+    rucio_ini_error err;
+    size_t len;
+
+    (void)state;
+    len = fan_out(10, "x\n"); /* 10^9 bytes */
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    memset(out, 'z', sizeof out);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+                     RUCIO_E_NO_SPACE);
+    assert_string_equal(out, "");
+    assert_true(ini.steps < 1000);
+    /* 10^3 bytes: fits in 1001, not in 1000. */
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "f6", out, 1001, &err),
+                     RUCIO_OK);
+    assert_int_equal(strlen(out), 1000);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "f6", out, 1000, &err),
+                     RUCIO_E_NO_SPACE);
+    assert_string_equal(out, "");
+}
+
+/* Options whose memo slots collide defeat the copy: the step bound then
+ * ends the lookup with a clear error instead of running for hours. */
+static void test_work_is_bounded(void **state)
+{
+    char out[64];
+    rucio_ini_error err;
+    size_t len = put_line(0, "[s]\n");
+    int level, k;
+
+    (void)state;
+    /* a<i> and b<i> are 32 entries apart: the same direct-mapped slot. */
+    for (level = 0; level < 12; level++) {
+        len = put_line(len,
+                       "a%d = %%(a%d)s%%(b%d)s%%(a%d)s%%(b%d)s%%(a%d)s\n",
+                       level, level + 1, level + 1, level + 1, level + 1,
+                       level + 1);
+        for (k = 0; k < 31; k++)
+            len = put_line(len, "pad%d_%d = 1\n", level, k);
+        len = put_line(len,
+                       "b%d = %%(b%d)s%%(a%d)s%%(b%d)s%%(a%d)s%%(b%d)s\n",
+                       level, level + 1, level + 1, level + 1, level + 1,
+                       level + 1);
+    }
+    len = put_line(len, "a12 =\nb12 =\n"); /* empty: no overflow */
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rucio_ini_lookup(&ini, "s", "a4", out, sizeof out, &err),
+                     RUCIO_E_CONFIG);
+    assert_int_equal(err.problem, RUCIO_INI_TOO_COSTLY);
+    assert_true(ini.steps <= RUCIO_INI_STEPS_MAX + 1024);
+}
+
+/* A 16 KiB file of many sections and keys: 12 options a section, one of
+ * them interpolated, and a DEFAULT option every section sees. */
+static size_t large_file(int *sections)
+{
+    size_t len = put_line(0, "[DEFAULT]\nshared = d%d\n", 7);
+    int k;
+
+    for (*sections = 0; len < 16 * 1024 - 600; ++*sections) {
+        len = put_line(len, "\n# section %d\n[site_%03d]\n", *sections,
+                       *sections);
+        for (k = 0; k < 11; k++)
+            len = put_line(len, "Key_%02d = value %03d\n", k, *sections);
+        len = put_line(len, "ref = %%(key_03)s/%%(SHARED)s/%d\n", *sections);
+    }
+    return len;
+}
+
+static void test_large_file(void **state)
+{
+    char out[64], want[64];
+    rucio_ini_error err;
+    int sections, s, k;
+    size_t len = large_file(&sections);
+
+    (void)state;
+    print_message("large file: %zu bytes, %d sections\n", len, sections);
+    assert_true(len > 15 * 1024 && len < 16 * 1024);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(ini.count, (size_t)sections * 13 + 1);
+    for (s = 0; s < sections; s++) {
+        char name[16];
+        snprintf(name, sizeof name, "site_%03d", s);
+        assert_true(rucio_ini_has(&ini, name));
+        for (k = 0; k < 11; k++) {
+            char key[16];
+            snprintf(key, sizeof key, "KEY_%02d", k);
+            snprintf(want, sizeof want, "value %03d", s);
+            assert_int_equal(rucio_ini_lookup(&ini, name, key, out,
+                                              sizeof out, &err),
+                             RUCIO_OK);
+            assert_string_equal(out, want);
+        }
+        snprintf(want, sizeof want, "value %03d/d7/%d", s, s);
+        assert_int_equal(rucio_ini_lookup(&ini, name, "ref", out, sizeof out,
+                                          &err),
+                         RUCIO_OK);
+        assert_string_equal(out, want);
+        assert_int_equal(rucio_ini_lookup(&ini, name, "key_11", out,
+                                          sizeof out, &err),
+                         RUCIO_E_MISSING_PARAM);
+    }
+    assert_false(rucio_ini_has(&ini, "site_999"));
+    /* Checks still span the whole file: a repeat at its end is found. */
+    len = put_line(len, "[site_%03d]\n", sections / 2);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
+    assert_int_equal(err.problem, RUCIO_INI_DUPLICATE_SECTION);
+    assert_int_equal(err.line, (unsigned long)sections * 15 + 3);
+}
+
+/* More headers and options than the index holds: refused, with the line. */
+static void test_index_full(void **state)
+{
+    rucio_ini_error err;
+    size_t len = put_line(0, "[s]\n");
+    int k;
+
+    (void)state;
+    for (k = 0; k < RUCIO_INI_ENTRIES_MAX - 1; k++)
+        len = put_line(len, "k%d = %d\n", k, k);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    len = put_line(len, "last = %d\n", k);
+    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
+    assert_int_equal(err.problem, RUCIO_INI_TOO_MANY_ENTRIES);
+    assert_int_equal(err.line, RUCIO_INI_ENTRIES_MAX + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -980,6 +1214,12 @@ int main(void)
         cmocka_unit_test(test_check_reports_first_problem),
         cmocka_unit_test(test_length_bounds_the_text),
         cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_depth_limit_is_pythons),
+        cmocka_unit_test(test_fan_out_is_linear),
+        cmocka_unit_test(test_expansion_overflow),
+        cmocka_unit_test(test_work_is_bounded),
+        cmocka_unit_test(test_large_file),
+        cmocka_unit_test(test_index_full),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
