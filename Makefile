@@ -10,6 +10,10 @@
 # Sources are found by folder, so a new file in a layer needs no edit here.
 # BUILD= puts every output in another folder (parallel or variant builds).
 
+# make SANITIZE=1: ASan+UBSan objects in a folder of their own (mk/sanitize.mk).
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/asan
+endif
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=

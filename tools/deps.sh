@@ -16,6 +16,11 @@ command -v openssl >/dev/null 2>&1 || need openssl
 command -v ssh-keygen >/dev/null 2>&1 || need openssh-client
 # tests/cli: the process image at exit is searched for the password.
 command -v gdb >/dev/null 2>&1 || need gdb
+# Standing gates: make test-valgrind, make analyze, make coverage.
+command -v valgrind >/dev/null 2>&1 || need valgrind
+command -v cppcheck >/dev/null 2>&1 || need cppcheck
+command -v clang-tidy >/dev/null 2>&1 || need clang-tidy
+command -v gcovr >/dev/null 2>&1 || need gcovr
 # The test venv is made with Debian's interpreter (tests/rucio-server/venv.sh).
 [ -x /usr/bin/python3 ] || need python3
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv

@@ -177,7 +177,7 @@ rucio_status rucio_posix_connect(void *ctx, const char *host, uint16_t port,
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
-    snprintf(service, sizeof service, "%u", (unsigned)port);
+    (void)snprintf(service, sizeof service, "%u", (unsigned)port);
     if (getaddrinfo(host, service, &hints, &list) != 0)
         return RUCIO_E_DNS;
     /* Each address in turn (IPv6 first when the resolver prefers it);

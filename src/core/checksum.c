@@ -101,13 +101,13 @@ static void md5_block(uint32_t state[4], const uint8_t block[64])
 {
     uint32_t x[16];
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-    unsigned i;
+    size_t i;
 
     for (i = 0; i < 16; i++)
         x[i] = load_le32(block + 4 * i);
     for (i = 0; i < 64; i++) {
         unsigned word;
-        uint32_t f = md5_mix(i, b, c, d, &word);
+        uint32_t f = md5_mix((unsigned)i, b, c, d, &word);
         uint32_t next = b + rotl(a + f + md5_sine[i] + x[word],
                                  md5_shift[i / 16][i % 4]);
 
@@ -187,7 +187,7 @@ void rucio_adler32_hex(uint32_t value, char out[9])
 
 void rucio_md5_hex(const uint8_t digest[16], char out[33])
 {
-    unsigned i;
+    size_t i;
 
     for (i = 0; i < 16; i++) {
         out[2 * i] = hex_digits[digest[i] >> 4];

@@ -14,7 +14,7 @@ void rucio_log(const rucio_logger *logger, rucio_log_level level,
     if (!logger || !logger->fn || level > logger->max_level)
         return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    (void)vsnprintf(msg, sizeof msg, fmt, ap); /* a long one is cut */
     va_end(ap);
     logger->fn(logger->user, level, msg);
 }

@@ -371,11 +371,12 @@ static int tokenize(const char *text, size_t len, rucio_json_token *tokens,
 {
     jsmn_parser parser;
     size_t first = 0;
-    char c;
+    char c = '{';
 
     while (first < len && is_json_space((unsigned char)text[first]))
         first++;
-    c = first < len ? text[first] : '{';
+    if (first < len)
+        c = text[first];
     if (c != '{' && c != '[' && c != '"')
         return scalar_token(text, len, first, tokens, max_tokens);
     jsmn_init(&parser);

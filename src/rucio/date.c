@@ -21,11 +21,11 @@ static int parse_digits(const char *s, int n, int *out)
 static int month_index(const char *s)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    int m;
+    size_t m;
 
     for (m = 0; m < 12; m++)
         if (memcmp(months + 3 * m, s, 3) == 0)
-            return m + 1;
+            return (int)m + 1;
     return 0;
 }
 
@@ -69,7 +69,7 @@ rucio_status rucio_parse_http_date(const char *t, int64_t *out_epoch)
         return RUCIO_E_INVALID_ARG;
     if (!valid_day(year, mon, day) || hh > 23 || mm > 59 || ss > 60)
         return RUCIO_E_INVALID_ARG;
-    *out_epoch = days_from_civil(year, mon, day) * 86400 + hh * 3600 +
-                 mm * 60 + ss;
+    *out_epoch = days_from_civil(year, mon, day) * 86400 +
+                 (int64_t)hh * 3600 + (int64_t)mm * 60 + ss;
     return RUCIO_OK;
 }

@@ -23,7 +23,9 @@ static const exception_entry exception_table[] = {
 
 static int compare_entry(const void *key, const void *entry)
 {
-    return strcmp(key, ((const exception_entry *)entry)->name);
+    const exception_entry *e = entry;
+
+    return strcmp(key, e->name);
 }
 
 int rucio_exception_code(const char *exception_class)

@@ -171,7 +171,7 @@ static rucio_status keep_error_body(transfer *t, const uint8_t *data,
     memcpy(buf + t->error_len, data, n);
     t->error_len += n;
     buf[t->error_len] = '\0';
-    return n < len ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
+    return len > room ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
 }
 
 static rucio_status check_get_response(transfer *t);
@@ -293,12 +293,12 @@ rucio_status rucio_transfer_put(rucio_client *c, const char *signed_url,
     if (!c)
         return RUCIO_E_INVALID_ARG;
     st = parse_signed_url(c, signed_url, &url);
-    if (st == RUCIO_OK && (!body || !body->read))
-        st = rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                             "InputValidationError",
-                             "a body source is required");
     if (st != RUCIO_OK)
         return st;
+    if (!body || !body->read)
+        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                               "InputValidationError",
+                               "a body source is required");
     transfer_start(&t, c, opt);
     t.source = body;
     t.total = body->length;
@@ -383,11 +383,11 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     if (!c)
         return RUCIO_E_INVALID_ARG;
     st = parse_signed_url(c, signed_url, &url);
-    if (st == RUCIO_OK && (!sink || !sink->write))
-        st = rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                             "InputValidationError", "a sink is required");
     if (st != RUCIO_OK)
         return st;
+    if (!sink || !sink->write)
+        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                               "InputValidationError", "a sink is required");
     transfer_start(&t, c, opt);
     t.sink = sink;
     for (attempt = 0;; attempt++) {

@@ -37,7 +37,7 @@ static rucio_status fail(char *err, size_t cap, int mbed_error,
     if (!err || cap == 0)
         return RUCIO_E_TLS_CONFIG;
     va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
+    (void)vsnprintf(err, cap, fmt, ap); /* a long one is cut */
     va_end(ap);
     len = strlen(err);
     if (mbed_error != 0 && len + 2 < cap) {
@@ -81,6 +81,7 @@ static rucio_status seed_generator(rucio_tls_config *cfg, char *err,
  * MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG). PSA is never shut down here: other
  * configurations in the process may still use it.
  */
+/* NOLINTNEXTLINE(readability-non-const-parameter): written under mbedTLS 3 */
 static rucio_status init_psa(char *err, size_t cap)
 {
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)

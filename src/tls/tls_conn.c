@@ -79,7 +79,7 @@ void rucio_tls_error_text(int err, char *buf, size_t cap)
 #if defined(MBEDTLS_ERROR_C)
     mbedtls_strerror(err, text, sizeof text);
 #endif
-    snprintf(buf, cap, "%s (-0x%04X)", text, code);
+    (void)snprintf(buf, cap, "%s (-0x%04X)", text, code);
 }
 
 static int is_want(int ret)
@@ -519,14 +519,15 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
     if (!buf || cap == 0)
         return;
     if (t->last_error == REASON_NO_CLIENT_CERT)
-        snprintf(buf, cap, "a client certificate is to be presented but "
-                           "none is configured");
+        (void)snprintf(buf, cap, "a client certificate is to be presented "
+                                 "but none is configured");
     else if (t->last_error == REASON_BAD_HOST)
-        snprintf(buf, cap, "the host has a ':' but is not an IPv6 address");
+        (void)snprintf(buf, cap,
+                       "the host has a ':' but is not an IPv6 address");
     else if (t->verify_flags != 0)
         describe_flags(t->verify_flags, buf, cap);
     else if (t->last_error != 0)
         rucio_tls_error_text(t->last_error, buf, cap);
     else
-        snprintf(buf, cap, "no TLS error");
+        (void)snprintf(buf, cap, "no TLS error");
 }

@@ -22,7 +22,7 @@ static const char *parse_octet(const char *s, uint8_t *out)
     unsigned v = 0;
     int digits = 0;
 
-    while (rucio_ascii_is_digit(s[digits]) && digits < 4) {
+    while (digits < 4 && rucio_ascii_is_digit(s[digits])) {
         v = v * 10u + (unsigned)(s[digits] - '0');
         digits++;
     }
@@ -95,6 +95,22 @@ static int take_ipv4_tail(const char *s, uint16_t *groups, size_t *count)
     return 1;
 }
 
+/* After a group: the ':' that must follow it and, if a second one comes,
+ * the one "::" allowed (gap = groups before it). NULL if malformed. */
+static const char *take_separator(const char *s, size_t count, int *has_gap,
+                                  size_t *gap)
+{
+    if (*s++ != ':' || *s == '\0')
+        return NULL;
+    if (*s != ':')
+        return s;
+    if (*has_gap)
+        return NULL;
+    *has_gap = 1;
+    *gap = count;
+    return s + 1;
+}
+
 /* RFC 4291 section 2.2 text forms, without zone or brackets. */
 static int parse_ipv6(const char *s, uint8_t out[16])
 {
@@ -123,15 +139,9 @@ static int parse_ipv6(const char *s, uint8_t out[16])
         count++;
         if (*s == '\0')
             break;
-        if (*s++ != ':' || *s == '\0')
+        s = take_separator(s, count, &has_gap, &gap);
+        if (!s)
             return 0;
-        if (*s == ':') {
-            if (has_gap)
-                return 0;
-            has_gap = 1;
-            gap = count;
-            s++;
-        }
     }
     /* Without "::" all eight groups are written; with it, at most seven. */
     if (has_gap ? count > 7 : count != 8)
@@ -243,11 +253,14 @@ int rucio_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
     const unsigned char ext_tag = MBEDTLS_ASN1_CONTEXT_SPECIFIC |
                                   MBEDTLS_ASN1_CONSTRUCTED | 3;
     unsigned char *p = crt->tbs.p;
-    const unsigned char *end = p + crt->tbs.len;
+    const unsigned char *end;
     size_t n;
 
-    if (!p || mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED |
-                                                     MBEDTLS_ASN1_SEQUENCE))
+    if (!p)
+        return 0;
+    end = p + crt->tbs.len;
+    if (mbedtls_asn1_get_tag(&p, end, &n, MBEDTLS_ASN1_CONSTRUCTED |
+                                              MBEDTLS_ASN1_SEQUENCE))
         return 0;
     end = p + n;
     while (p < end) {
