@@ -153,11 +153,11 @@ static void print_expiry(int64_t expires)
     time_t t = (time_t)expires;
     struct tm tm;
 
-    if (!expires || !gmtime_r(&t, &tm)) {
+    if (!expires || !gmtime_r(&t, &tm) ||
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) {
         printf("expires: unknown (token read from the cache or given)\n");
         return;
     }
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
     printf("expires: %s (in %lld s)\n", when,
            (long long)(expires - (int64_t)time(NULL)));
 }

@@ -89,7 +89,7 @@ static int read_password(const char *path, char *out, size_t cap)
     else if ((len = strlen(out)) == cap - 1 && out[len - 1] != '\n' &&
              fgetc(f) != EOF)
         problem = "has a first line longer than rucio-lite accepts";
-    fclose(f);
+    (void)fclose(f); /* read only: nothing to lose */
     if (problem) {
         memset(out, 0, cap);
         fprintf(stderr, "rucio-lite: the password file %s %s\n", path,
@@ -206,7 +206,9 @@ static void configure(cli *app, const cli_command *cmd)
 {
     rucio_port_posix_init(&app->port);
     app->opt.port = &app->port;
-    snprintf(app->script, sizeof app->script, "rucio-lite::%s", cmd->name);
+    /* Command names are short constants: this always fits. */
+    (void)snprintf(app->script, sizeof app->script, "rucio-lite::%s",
+                   cmd->name);
     app->opt.script = app->script;
     if (app->verbose) {
         app->opt.logger.fn = log_to_stderr;
@@ -232,6 +234,16 @@ static int run_command(cli *app, const cli_command *cmd, int argc,
     return rc;
 }
 
+/* A result that never reached stdout (a full disk, a closed pipe) must
+ * not end with success: a signed URL would be lost with exit 0. */
+static int flush_output(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "rucio-lite: could not write the output\n");
+    return rc == CLI_EXIT_OK ? CLI_EXIT_ERROR : rc;
+}
+
 int main(int argc, char **argv)
 {
     static cli app;
@@ -254,5 +266,5 @@ int main(int argc, char **argv)
         rc = run_command(&app, cmd, argc - optind, argv + optind);
     }
     memset(app.password, 0, sizeof app.password);
-    return rc;
+    return flush_output(rc);
 }

@@ -73,7 +73,7 @@ fi
 # A sanitizer build maps terabytes of shadow memory that gcore would
 # write out: the check is for the normal build. ulimit -f bounds the
 # image whatever happens.
-if nm "$cli" 2>/dev/null | grep -q '__asan_init\|__tsan_init\|__msan_init'; then
+if grep -q '__asan_init\|__tsan_init\|__msan_init' <(nm "$cli" 2>/dev/null); then
     echo "SKIP password wiped before exit (sanitizer build: no process image)"
 elif command -v gdb >/dev/null 2>&1; then
     start_server refuse
@@ -126,6 +126,17 @@ for acct in $'root\r\nX-Evil: 1' $'root\e[2J'; do
         fail "$name" "exit $rc: $(cat -v err)"
     fi
 done
+
+# ---- output that cannot be written is not a success ------------------------
+if [ -w /dev/full ]; then
+    "$cli" --version >/dev/full 2>err
+    rc=$?
+    if [ "$rc" = 1 ] && grep -q 'could not write' err; then
+        pass "output to a full device is an error"
+    else
+        fail "output to a full device is an error" "exit $rc: $(cat err)"
+    fi
+fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
