@@ -21,6 +21,15 @@ command -v valgrind >/dev/null 2>&1 || need valgrind
 command -v cppcheck >/dev/null 2>&1 || need cppcheck
 command -v clang-tidy >/dev/null 2>&1 || need clang-tidy
 command -v gcovr >/dev/null 2>&1 || need gcovr
+# make fuzz: libFuzzer and the sanitizer runtimes of Debian's clang (only
+# recommended by clang, so --no-install-recommends leaves them out).
+if command -v clang >/dev/null 2>&1; then
+    rt=$(clang -print-resource-dir)/lib/linux
+    [ -f "$rt/libclang_rt.fuzzer-x86_64.a" ] || [ -f "$rt/libclang_rt.fuzzer-$(uname -m).a" ] ||
+        need "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+else
+    need libclang-rt-14-dev
+fi
 # The test venv is made with Debian's interpreter (tests/rucio-server/venv.sh).
 [ -x /usr/bin/python3 ] || need python3
 /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need python3-venv
