@@ -2,6 +2,8 @@
 #
 #   make                 library build/librucio.a and the CLI build/rucio-lite
 #   make test            every test (installs what is missing first)
+#   make gates           sanitizers, valgrind, fuzz smoke, static analysis,
+#                        coverage (what CI runs after make test)
 #   make demo            the real Rucio server, asked for signed URLs
 #   make deps            install missing Debian packages (or say which)
 #   make mbedtls36       mbedTLS 3.6 from Debian 13's source, for MBEDTLS_PREFIX
@@ -9,6 +11,13 @@
 #
 # Sources are found by folder, so a new file in a layer needs no edit here.
 # BUILD= puts every output in another folder (parallel or variant builds).
+#
+# An integrator's build (docs/porting.md):
+#   PORT=posix           the port compiled into librucio.a: port/$(PORT)/
+#                        (PORT=none: the integrator links a port of their own)
+#   CROSS=arm-none-eabi- prefix of the compiler and archiver (or CC=, AR=)
+#   CPPFLAGS=, CFLAGS=, LDFLAGS= on the command line add to the project's own
+#   MBEDTLS_PREFIX=dir   another mbedTLS than Debian's (include/, lib/)
 
 # make SANITIZE=1: ASan+UBSan objects in a folder of their own (mk/sanitize.mk).
 ifeq ($(SANITIZE),1)
@@ -17,20 +26,29 @@ endif
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
-CC      ?= cc
-AR      ?= ar
+PORT    ?= posix
+CROSS   ?=
+# make's built-in defaults (cc, ar) give way to the cross prefix; a CC or
+# AR given by the caller is kept as it is.
+ifneq ($(CROSS),)
+ifeq ($(origin CC),default)
+CC := $(CROSS)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS)ar
+endif
+endif
 
-VERSION := 0.1.0
+# The one place the version lives is include/rucio/client.h.
+VERSION := $(shell sed -n 's/^\#define RUCIO_LITE_VERSION "\([^"]*\)"/\1/p' \
+                     include/rucio/client.h)
 
 CSTD     := -std=c11
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla \
             -Wconversion -Wsign-conversion -Wundef -Wformat=2
 OPT      ?= -O2 -g
-CFLAGS   ?=
-CPPFLAGS += -Iinclude -Isrc -Iport
 DEPFLAGS  = -MMD -MP
-ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS)
 
 # mbedTLS: the Debian package by default. MBEDTLS_PREFIX points at another
 # installation (for example the 3.6 build of `make mbedtls36`).
@@ -44,10 +62,19 @@ else
 MBEDTLS_CPPFLAGS :=
 MBEDTLS_LIBS     := -lmbedtls -lmbedx509 -lmbedcrypto
 endif
-CPPFLAGS += $(MBEDTLS_CPPFLAGS)
 
+# The project's own flags live here; CPPFLAGS, CFLAGS and LDFLAGS (from
+# the command line or the environment) come after them and add to them.
+RL_CPPFLAGS := -Iinclude -Isrc -Iport $(MBEDTLS_CPPFLAGS)
+ALL_CPPFLAGS = $(RL_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS)
+
+PORT_SRCS := $(if $(filter none,$(PORT)),,$(wildcard port/$(PORT)/*.c))
+ifeq ($(PORT_SRCS)$(filter none,$(PORT)),)
+$(error PORT=$(PORT): no port/$(PORT)/*.c (ports: $(notdir $(wildcard port/*)), or none))
+endif
 LIB_SRCS  := $(sort $(wildcard src/core/*.c src/http/*.c src/tls/*.c \
-                     src/json/*.c src/rucio/*.c port/posix/*.c))
+                     src/json/*.c src/rucio/*.c) $(PORT_SRCS))
 TPORT_SRCS := $(sort $(wildcard port/test/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 THELP_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -66,7 +93,7 @@ PC        := $(BUILD)/rucio.pc
 LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
-.PHONY: all lib cli tests test unit-test integration-test deps demo \
+.PHONY: all lib cli tests test gates unit-test integration-test deps demo \
         install clean check-heap check-clang FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
@@ -80,7 +107,7 @@ cli: $(CLI)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
@@ -109,15 +136,20 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(TPORT_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(TPORT_LIB) $(LIB) $(LDLIBS) -o $@
 
-# Rewritten every time: it records PREFIX, which may differ per command.
+# Rewritten every time: it records PREFIX, which may differ per command,
+# and the mbedTLS this build used (its headers are included by ours).
+PC_MBEDTLS_CFLAGS := $(MBEDTLS_CPPFLAGS)
+PC_MBEDTLS_LIBS := $(if $(MBEDTLS_PREFIX),-L$(MBEDTLS_PREFIX)/lib) \
+                   -lmbedtls -lmbedx509 -lmbedcrypto
 $(PC): FORCE
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
 	    'includedir=$${prefix}/include' '' 'Name: rucio' \
 	    'Description: Embedded Rucio client (signed URLs) over HTTP/1.1 and mbedTLS' \
-	    'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	    'Version: $(VERSION)' \
+	    'Cflags: $(strip -I$${includedir} $(PC_MBEDTLS_CFLAGS))' \
 	    'Libs: -L$${libdir} -lrucio' \
-	    'Libs.private: -lmbedtls -lmbedx509 -lmbedcrypto' > $@
+	    'Libs.private: $(strip $(PC_MBEDTLS_LIBS))' > $@
 
 tests: $(UNIT_BINS) $(TOOL_BINS) $(CLI)
 
@@ -131,6 +163,15 @@ test: deps
 	$(MAKE) --no-print-directory check-clang
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory integration-test
+
+# The standing gates CI runs after `make test` (docs/testing.md): each
+# prints its own PASS/FAIL lines and stops the run on failure.
+gates:
+	$(MAKE) --no-print-directory test SANITIZE=1
+	$(MAKE) --no-print-directory test-valgrind
+	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory analyze
+	$(MAKE) --no-print-directory coverage
 
 unit-test: $(UNIT_BINS)
 	@tools/run-unit-tests.sh $(UNIT_BINS)

@@ -9,7 +9,7 @@
 # Debian packages cppcheck and clang-tidy. The clang-tidy checks are in
 # .clang-tidy; cppcheck's options are here and its suppressions, each with
 # its reason, in tools/cppcheck.supp. Both see the Makefile's flags
-# (CPPFLAGS, and for clang-tidy the warnings too), so they analyse the
+# (ALL_CPPFLAGS, and for clang-tidy the warnings too), so they analyse the
 # configuration that is built.
 
 CPPCHECK   ?= cppcheck
@@ -44,7 +44,7 @@ analyze:
 analyze-cppcheck:
 	@command -v $(CPPCHECK) >/dev/null || { echo "FAIL  cppcheck: not installed (apt-get install cppcheck)"; exit 1; }
 	@mkdir -p $(BUILD)/analyze/cppcheck
-	@if $(CPPCHECK) $(CPPCHECK_OPTS) $(filter -I% -D% -U%,$(CPPFLAGS)) \
+	@if $(CPPCHECK) $(CPPCHECK_OPTS) $(filter -I% -D% -U%,$(ALL_CPPFLAGS)) \
 	        $(ANALYZE_SRCS); then \
 	     echo "PASS  cppcheck: $(words $(ANALYZE_SRCS)) files, no finding"; \
 	 else \
@@ -59,7 +59,7 @@ analyze-clang-tidy:
 	@printf '%s\n' $(ANALYZE_SRCS) | \
 	 xargs -P $(ANALYZE_JOBS) -I{} sh -c \
 	    'log=$(BUILD)/analyze/tidy/$$(echo {} | tr / _).log; \
-	     $(CLANG_TIDY) --quiet {} -- $(CSTD) $(WARN) $(CPPFLAGS) >"$$log" 2>&1 \
+	     $(CLANG_TIDY) --quiet {} -- $(CSTD) $(WARN) $(ALL_CPPFLAGS) >"$$log" 2>&1 \
 	         || mv "$$log" "$$log.failed"'
 	@failed=$$(ls $(BUILD)/analyze/tidy | grep -c '\.failed$$'); \
 	 if [ "$$failed" = 0 ]; then \
