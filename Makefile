@@ -94,7 +94,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test gates unit-test integration-test deps demo \
-        install clean check-heap check-clang FORCE mbedtls36
+        install clean check-heap check-clang check-configs FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -161,6 +161,7 @@ test: deps
 	$(MAKE) --no-print-directory CFLAGS="$(CFLAGS) -Werror" tests
 	$(MAKE) --no-print-directory check-heap
 	$(MAKE) --no-print-directory check-clang
+	$(MAKE) --no-print-directory check-configs
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory integration-test
 
@@ -186,8 +187,19 @@ check-heap: $(LIB) $(TPORT_LIB)
 	@tools/check-heap.sh $(LIB)
 	@tools/check-heap.sh $(TPORT_LIB)
 
+# Other configurations build warning-free too: a user config file with
+# every optional feature off and small sizes (tests/config/minimal.h).
+check-configs:
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cfg-minimal \
+	    CPPFLAGS='-DRUCIO_USER_CONFIG_FILE=\"$(CURDIR)/tests/config/minimal.h\"' \
+	    CFLAGS=-Werror lib >$(BUILD)/cfg-minimal.log 2>&1 \
+	    && echo "PASS  minimal configuration builds without warnings" \
+	    || { tail -n 30 $(BUILD)/cfg-minimal.log; echo "FAIL  minimal configuration"; exit 1; }
+
 # Warning-free with clang as well as gcc (the main build is gcc's).
 check-clang:
+	@mkdir -p $(BUILD)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang \
 	    CFLAGS=-Werror all tests >$(BUILD)/clang-build.log 2>&1 \
 	    && echo "PASS  clang build without warnings" \

@@ -53,29 +53,7 @@ extern "C" {
 /* get_signed_url's default lifetime in seconds, as in the Python client. */
 #define RUCIO_SIGNED_URL_LIFETIME 3600
 
-/* ---- sizes (override through RUCIO_USER_CONFIG_FILE) --------------------- */
-
-#ifndef RUCIO_PATH_MAX
-#define RUCIO_PATH_MAX 512        /* file paths (certificates, keys, tokens) */
-#endif
-#ifndef RUCIO_TOKEN_MAX
-#define RUCIO_TOKEN_MAX 4096      /* server tokens are up to 3072 characters */
-#endif
-#ifndef RUCIO_SECRET_MAX
-#define RUCIO_SECRET_MAX 256      /* user names and passwords */
-#endif
-#ifndef RUCIO_URL_MAX
-#define RUCIO_URL_MAX 4096        /* one request URL with its query */
-#endif
-#ifndef RUCIO_BODY_MAX
-#define RUCIO_BODY_MAX 8192       /* one response body (JSON, signed URL) */
-#endif
-#ifndef RUCIO_CONFIG_MAX
-#define RUCIO_CONFIG_MAX 16384    /* rucio.cfg, read once at init */
-#endif
-#ifndef RUCIO_ERROR_MAX
-#define RUCIO_ERROR_MAX 512       /* ExceptionMessage kept for the caller */
-#endif
+/* Sizes and switches: include/rucio/build_config.h. */
 
 /* ---- options --------------------------------------------------------------- */
 
@@ -238,6 +216,21 @@ typedef struct rucio_client {
  */
 rucio_status rucio_client_init(rucio_client *client,
                                const rucio_client_options *opt);
+
+/* What rucio_client_init really calls: the caller's view of the structs
+ * and the configuration travels with the call, and a caller compiled
+ * with other sizes or switches than the library gets
+ * RUCIO_E_BUILD_MISMATCH before its memory is touched (nothing is
+ * written into *client then). */
+rucio_status rucio_client_init_checked(rucio_client *client,
+                                       const rucio_client_options *opt,
+                                       size_t client_size,
+                                       size_t options_size,
+                                       unsigned long signature);
+#define rucio_client_init(client, opt)                                        \
+    rucio_client_init_checked((client), (opt), sizeof(rucio_client),          \
+                              sizeof(rucio_client_options),                   \
+                              RUCIO_BUILD_SIGNATURE)
 
 /* Close connections, wipe token and password, release TLS state. */
 void rucio_client_free(rucio_client *client);

@@ -63,6 +63,8 @@ typedef enum rucio_status {
     RUCIO_E_BAD_ANSWER,       /* a response that is not what the call
                                  expects (e.g. control bytes in a URL) */
     RUCIO_E_STORAGE,          /* the storage refused a signed-URL transfer */
+    RUCIO_E_BUILD_MISMATCH,   /* the caller was compiled with other sizes or
+                                 switches than the library */
 
     RUCIO_STATUS_COUNT_       /* not a status; keep last */
 } rucio_status;

@@ -34,6 +34,8 @@ static const char *const status_text[RUCIO_STATUS_COUNT_] = {
     [RUCIO_E_REDIRECT] = "redirect refused",
     [RUCIO_E_BAD_ANSWER] = "unexpected answer from the server",
     [RUCIO_E_STORAGE] = "the storage refused the transfer",
+    [RUCIO_E_BUILD_MISMATCH] = ("built with another rucio-lite "
+                                "configuration than the library"),
 };
 
 const char *rucio_strerror(rucio_status status)

@@ -10,11 +10,6 @@
 #include "rucio/request.h"
 #include "rucio/settings.h"
 
-/* Trusted CAs when neither the caller, X509_CERT_DIR nor rucio.cfg name
- * any (the Python client falls back to certifi's bundle). */
-#ifndef RUCIO_DEFAULT_CA_FILE
-#define RUCIO_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-#endif
 
 void rucio_client_options_default(rucio_client_options *opt)
 {
@@ -148,11 +143,29 @@ rucio_status rucio_client_tls_for(rucio_client *c, const rucio_url *url)
 #endif
 }
 
+/* The public name is a macro that adds the caller's build view. */
+#undef rucio_client_init
+
+rucio_status rucio_client_init_checked(rucio_client *c,
+                                       const rucio_client_options *opt,
+                                       size_t client_size,
+                                       size_t options_size,
+                                       unsigned long signature)
+{
+    if (client_size != sizeof(rucio_client) ||
+        options_size != sizeof(rucio_client_options) ||
+        signature != RUCIO_BUILD_SIGNATURE)
+        return RUCIO_E_BUILD_MISMATCH;
+    return rucio_client_init(c, opt);
+}
+
 rucio_status rucio_client_init(rucio_client *c,
                                const rucio_client_options *opt)
 {
     rucio_status st;
 
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     memset(c, 0, sizeof *c);
     if (!opt || !opt->port)
         return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,

@@ -50,26 +50,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rucio/build_config.h" /* RUCIO_USER_CONFIG_FILE may set the two */
+#include "rucio/build_config.h" /* RUCIO_INI_ENTRIES_MAX, RUCIO_INI_STEPS_MAX */
 #include "rucio/status.h"
 
-/* Section headers plus options a rucio.cfg may hold: 10 bytes each in
- * struct rucio_ini (10 KiB by default, on the stack of the settings
- * resolution at init). Real files have tens; a 16 KiB file
- * (RUCIO_CONFIG_MAX) fits unless its entries average under 16 bytes. */
-#ifndef RUCIO_INI_ENTRIES_MAX
-#define RUCIO_INI_ENTRIES_MAX 1024
-#endif
-#if RUCIO_INI_ENTRIES_MAX < 16 || RUCIO_INI_ENTRIES_MAX > 65535
-#error "RUCIO_INI_ENTRIES_MAX must be 16..65535"
-#endif
-
-/* Interpolation work allowed to one lookup (raw bytes read plus
- * references followed), about 20 instructions each. A sane value takes a
- * few hundred. */
-#ifndef RUCIO_INI_STEPS_MAX
-#define RUCIO_INI_STEPS_MAX (1024UL * 1024UL)
-#endif
+/* RUCIO_INI_ENTRIES_MAX and RUCIO_INI_STEPS_MAX: build_config.h. */
 
 /* What went wrong, one value per Python exception it stands for. */
 typedef enum rucio_ini_problem {

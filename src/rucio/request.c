@@ -11,10 +11,6 @@
 #define MAX_ATTEMPTS 3       /* BaseClient.AUTH_RETRIES + 1 */
 #define MAX_REDIRECTS 5      /* same-origin redirects followed per attempt */
 #define MAX_BACKOFF_MS 10000u
-/* Longest wait a server's Retry-After may ask for. */
-#ifndef RUCIO_RETRY_AFTER_MAX_MS
-#define RUCIO_RETRY_AFTER_MAX_MS 60000u
-#endif
 
 /* ---- response body ----------------------------------------------------- */
 

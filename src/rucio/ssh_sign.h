@@ -28,14 +28,7 @@
 #include "rucio/build_config.h"
 #include "rucio/status.h"
 
-/* Largest RSA modulus accepted, in bits (a multiple of 8 from 1024 to
- * mbedTLS's MBEDTLS_MPI_MAX_BITS). The key text, the decoded key and the
- * signature are held on the stack: rucio_ssh_sign needs about 5 KiB of it
- * for 4096 (plus what mbedTLS uses), growing in proportion. Override it in
- * the RUCIO_USER_CONFIG_FILE. */
-#ifndef RUCIO_SSH_KEY_MAX_BITS
-#define RUCIO_SSH_KEY_MAX_BITS 4096
-#endif
+/* RUCIO_SSH_KEY_MAX_BITS (build_config.h) bounds the RSA modulus. */
 
 /*
  * Sign message[0..message_len) with the RSA private key whose file text is

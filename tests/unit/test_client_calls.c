@@ -1602,6 +1602,35 @@ static void test_call_deadline_starts_again_with_each_call(void **state)
     assert_int_equal(rucio_ping(&W.client, version, sizeof version), RUCIO_OK);
 }
 
+/* A caller built with other sizes or switches than the library is
+ * refused before its memory is touched. */
+static void test_build_mismatch_refused_untouched(void **state)
+{
+    static unsigned char memory[sizeof(rucio_client) + 64];
+    rucio_client *c = (rucio_client *)(void *)memory;
+
+    (void)state;
+    start_port(0);
+    memset(memory, 0xa5, sizeof memory);
+    assert_int_equal(rucio_client_init_checked(c, &W.opt,
+                                               sizeof(rucio_client) - 8,
+                                               sizeof(rucio_client_options),
+                                               RUCIO_BUILD_SIGNATURE),
+                     RUCIO_E_BUILD_MISMATCH);
+    assert_int_equal(rucio_client_init_checked(c, &W.opt,
+                                               sizeof(rucio_client),
+                                               sizeof(rucio_client_options),
+                                               RUCIO_BUILD_SIGNATURE ^ 1u),
+                     RUCIO_E_BUILD_MISMATCH);
+    for (size_t i = 0; i < sizeof memory; i++)
+        assert_int_equal(memory[i], 0xa5);
+    assert_non_null(strstr(rucio_strerror(RUCIO_E_BUILD_MISMATCH),
+                           "configuration"));
+    /* the same call with the library's own view works */
+    assert_int_equal(rucio_client_init(c, &W.opt), RUCIO_OK);
+    rucio_client_free(c);
+}
+
 /* Full jitter: with another random stream the pauses differ. */
 static void test_backoff_pauses_differ_between_nodes(void **state)
 {
@@ -1697,6 +1726,7 @@ int main(void)
         T(test_call_deadline_bounds_a_silent_server),
         T(test_call_deadline_starts_again_with_each_call),
         T(test_backoff_pauses_differ_between_nodes),
+        T(test_build_mismatch_refused_untouched),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
