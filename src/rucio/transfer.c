@@ -226,9 +226,12 @@ static rucio_status storage_exchange(transfer *t, const char *method,
     return st;
 }
 
+/* Every call starts here: a client to report into, and a URL. */
 static rucio_status parse_signed_url(rucio_client *c, const char *signed_url,
                                      rucio_url *url)
 {
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     rucio_error_set(&c->error, RUCIO_OK, "", "");
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
@@ -290,8 +293,6 @@ rucio_status rucio_transfer_put(rucio_client *c, const char *signed_url,
     transfer t;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
     st = parse_signed_url(c, signed_url, &url);
     if (st != RUCIO_OK)
         return st;
@@ -380,8 +381,6 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     uint32_t attempt;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
     st = parse_signed_url(c, signed_url, &url);
     if (st != RUCIO_OK)
         return st;
@@ -423,8 +422,6 @@ rucio_status rucio_transfer_delete(rucio_client *c, const char *signed_url,
     transfer t;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
     st = parse_signed_url(c, signed_url, &url);
     if (st != RUCIO_OK)
         return st;
