@@ -201,6 +201,18 @@ typedef struct rucio_port {
 
     const rucio_port_fs *fs;   /* NULL: no filesystem */
     const rucio_port_env *env; /* NULL: no environment */
+
+    /* Optional (NULL: messages say only "connection failed" and the
+     * like). Called right after connect returned the failure st, on the
+     * same thread and before any other port call: a constant text naming
+     * the cause as the platform saw it, e.g. "connection refused",
+     * "network unreachable", "host unreachable", "timed out" or "name not
+     * resolved" (never NULL; static, never freed, no user data). It keeps
+     * the port stateless: the POSIX port derives the text from st and the
+     * thread's errno, which its connect leaves set to the cause. A port
+     * that wraps another's connect (for example to change the address)
+     * keeps this member as it is. */
+    const char *(*connect_error)(void *ctx, rucio_status st);
 } rucio_port;
 
 /* Deadline helper: now + timeout, saturating (timeout 0 means "now"). */

@@ -6,6 +6,10 @@
  * interrupted poll() is simply resumed with the time that is left, so
  * signals neither cut a wait short nor stretch it. No call can raise
  * SIGPIPE: the application keeps its own disposition for it.
+ *
+ * A failed connect leaves the cause in errno (the thread's own, kept by
+ * libc: the port stays stateless) for rucio_posix_connect_error, which
+ * turns it into "connection refused", "timed out" and the like.
  */
 #define _GNU_SOURCE
 
@@ -128,11 +132,25 @@ static rucio_status finish_connect(int fd, uint64_t deadline_ms)
     socklen_t len = sizeof err;
     wait_result w = wait_fd(fd, POLLOUT, deadline_ms);
 
-    if (w == WAIT_TIMEOUT)
+    if (w == WAIT_TIMEOUT) {
+        errno = ETIMEDOUT;
         return RUCIO_E_TIMEOUT;
+    }
     if (w == WAIT_ERROR || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
         return RUCIO_E_CONNECT;
-    return err == 0 ? RUCIO_OK : RUCIO_E_CONNECT;
+    if (err == 0)
+        return RUCIO_OK;
+    errno = err; /* the connect's own failure, e.g. ECONNREFUSED */
+    return err == ETIMEDOUT ? RUCIO_E_TIMEOUT : RUCIO_E_CONNECT;
+}
+
+/* close() without touching errno: it holds the cause of a failure. */
+static void close_keeping_errno(int fd)
+{
+    int saved = errno;
+
+    close(fd);
+    errno = saved;
 }
 
 /* Connect to one address; on success *out_fd is the connected socket. */
@@ -151,13 +169,89 @@ static rucio_status connect_address(const struct addrinfo *ai,
          * background, exactly like one in progress. */
         else if (errno == EINPROGRESS || errno == EINTR)
             st = finish_connect(fd, deadline_ms);
+        else if (errno == ETIMEDOUT)
+            st = RUCIO_E_TIMEOUT;
     }
     if (st != RUCIO_OK) {
-        close(fd);
+        close_keeping_errno(fd);
         return st;
     }
     *out_fd = fd;
     return RUCIO_OK;
+}
+
+/* getaddrinfo's failures as errno values, so that one channel carries
+ * every cause: EAGAIN for a resolver that did not answer, EIO for one
+ * that failed, ENOENT for a name without an address (never a connect
+ * errno, so the meanings cannot mix). */
+static int resolver_errno(int gai)
+{
+    switch (gai) {
+    case EAI_AGAIN:
+        return EAGAIN;
+    case EAI_FAIL:
+        return EIO;
+    case EAI_MEMORY:
+        return ENOMEM;
+    case EAI_SYSTEM:
+        return errno;
+    default: /* EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY, ... */
+        return ENOENT;
+    }
+}
+
+static const char *resolver_reason(int err)
+{
+    switch (err) {
+    case EAGAIN:
+        return "name not resolved (temporary failure in name resolution: "
+               "no answer from the DNS server)";
+    case EIO:
+        return "name not resolved (the DNS server failed)";
+    case ENOMEM:
+        return "name not resolved (out of memory)";
+    default:
+        return "name not resolved";
+    }
+}
+
+static const char *connect_reason(int err)
+{
+    switch (err) {
+    case ECONNREFUSED:
+        return "connection refused";
+    case ENETUNREACH:
+        return "network unreachable";
+    case EHOSTUNREACH:
+        return "host unreachable";
+    case ETIMEDOUT:
+        return "timed out";
+    case ECONNRESET:
+        return "connection reset";
+    case EACCES:
+    case EPERM:
+        return "connection not permitted (a firewall rule?)";
+    case EADDRNOTAVAIL:
+        return "no local address available";
+    case EAFNOSUPPORT:
+        return "address family not supported";
+    case EMFILE:
+    case ENFILE:
+        return "too many open files";
+    default:
+        return "connection failed";
+    }
+}
+
+/* The cause of the connect that has just failed with st, from errno. */
+const char *rucio_posix_connect_error(void *ctx, rucio_status st)
+{
+    (void)ctx;
+    if (st == RUCIO_E_DNS)
+        return resolver_reason(errno);
+    if (st == RUCIO_E_TIMEOUT)
+        return "timed out";
+    return connect_reason(errno);
 }
 
 /* Resolution is not bounded by the deadline: getaddrinfo() has no timeout
@@ -169,7 +263,7 @@ rucio_status rucio_posix_connect(void *ctx, const char *host, uint16_t port,
     const struct addrinfo *ai;
     rucio_status st = RUCIO_E_CONNECT;
     char service[8];
-    int fd = -1;
+    int fd = -1, gai, saved;
 
     (void)ctx;
     *out_sock = RUCIO_SOCKET_INVALID;
@@ -178,8 +272,11 @@ rucio_status rucio_posix_connect(void *ctx, const char *host, uint16_t port,
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
     (void)snprintf(service, sizeof service, "%u", (unsigned)port);
-    if (getaddrinfo(host, service, &hints, &list) != 0)
+    gai = getaddrinfo(host, service, &hints, &list);
+    if (gai != 0) {
+        errno = resolver_errno(gai);
         return RUCIO_E_DNS;
+    }
     /* Each address in turn (IPv6 first when the resolver prefers it);
      * only a passed deadline ends the search early. */
     for (ai = list; ai; ai = ai->ai_next) {
@@ -187,7 +284,9 @@ rucio_status rucio_posix_connect(void *ctx, const char *host, uint16_t port,
         if (st == RUCIO_OK || st == RUCIO_E_TIMEOUT)
             break;
     }
+    saved = errno;
     freeaddrinfo(list);
+    errno = saved;
     if (st == RUCIO_OK)
         *out_sock = (rucio_socket)fd;
     return st;

@@ -15,6 +15,8 @@ rucio_io rucio_posix_send(void *ctx, rucio_socket sock, const uint8_t *buf,
 rucio_io rucio_posix_recv(void *ctx, rucio_socket sock, uint8_t *buf,
                           size_t len, uint64_t deadline_ms, size_t *out_n);
 void rucio_posix_close(void *ctx, rucio_socket sock);
+/* The cause of the connect that has just failed (port.h connect_error). */
+const char *rucio_posix_connect_error(void *ctx, rucio_status st);
 
 /* system.c: the monotonic clock (also used for the socket deadlines) and
  * random bytes (also used for temporary file names). */

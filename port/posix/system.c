@@ -118,4 +118,5 @@ void rucio_port_posix_init(rucio_port *port)
     port->random = rucio_posix_random;
     port->fs = rucio_port_posix_fs();
     port->env = rucio_port_posix_env();
+    port->connect_error = rucio_posix_connect_error;
 }

@@ -252,7 +252,12 @@ static rucio_status open_connection(rucio_http_conn *c)
     st = c->port->connect(c->port->ctx, c->host, c->remote_port, deadline,
                           &c->sock);
     if (st != RUCIO_OK) {
-        set_error(c, "connecting to", rucio_strerror(st));
+        /* Asked at once: the port may read the cause from state (errno)
+         * that the next call would overwrite. */
+        set_error(c, "connecting to",
+                  c->port->connect_error
+                      ? c->port->connect_error(c->port->ctx, st)
+                      : rucio_strerror(st));
         return st;
     }
     c->open = 1;
@@ -513,5 +518,8 @@ rucio_status rucio_http_conn_exchange(rucio_http_conn *c,
             return st;
         exchange_once(c, req, resp, sink, &r);
     }
+    if (r.status == RUCIO_OK)
+        rucio_log(c->log, RUCIO_LOG_DEBUG, "%s %.*s: HTTP %d", req->method,
+                  (int)req->url->path_len, req->url->path, resp->status);
     return r.status;
 }
