@@ -7,7 +7,7 @@
 #   make demo            the real Rucio server, asked for signed URLs
 #   make deps            install missing Debian packages (or say which)
 #   make mbedtls36       mbedTLS 3.6 from Debian 13's source, for MBEDTLS_PREFIX
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (make uninstall: the same args)
 #
 # Sources are found by folder, so a new file in a layer needs no edit here.
 # BUILD= puts every output in another folder (parallel or variant builds).
@@ -94,7 +94,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test gates unit-test integration-test deps demo \
-        install clean check-heap check-clang check-configs FORCE mbedtls36
+        install uninstall clean check-heap check-clang check-configs FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -216,13 +216,24 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	@tests/rucio-server/demo.sh $(BUILD)
 
+MAN1 := $(DESTDIR)$(PREFIX)/share/man/man1
+
 install: $(LIB) $(CLI) $(PC)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/include/rucio $(DESTDIR)$(PREFIX)/bin
+	    $(DESTDIR)$(PREFIX)/include/rucio $(DESTDIR)$(PREFIX)/bin $(MAN1)
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 include/rucio/*.h $(DESTDIR)$(PREFIX)/include/rucio/
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/rucio-lite.1 $(MAN1)/
+
+# Everything install put there, and the folders it made if now empty.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/librucio.a \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/rucio.pc \
+	    $(DESTDIR)$(PREFIX)/bin/rucio-lite $(MAN1)/rucio-lite.1 \
+	    $(addprefix $(DESTDIR)$(PREFIX)/include/rucio/,$(notdir $(wildcard include/rucio/*.h)))
+	-rmdir $(DESTDIR)$(PREFIX)/include/rucio 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

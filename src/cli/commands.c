@@ -79,6 +79,18 @@ typedef struct signurl_args {
     long long lifetime;
 } signurl_args;
 
+/* "unknown option '--frobnicate'": the word as typed, without a value,
+ * between before and after. */
+static int option_error(const cli_command *cmd, const char *before,
+                        const char *arg, const char *after)
+{
+    char text[160];
+
+    (void)snprintf(text, sizeof text, "%s'%.*s'%s", before,
+                   (int)strcspn(arg, "="), arg, after);
+    return cli_usage_error(cmd, text);
+}
+
 static int parse_lifetime(const char *text, long long *out)
 {
     char *end = NULL;
@@ -106,7 +118,8 @@ static int parse_signurl(const cli_command *cmd, int argc, char **argv,
     a->lifetime = RUCIO_SIGNED_URL_LIFETIME;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    /* ':' first: a missing value is ':', told apart from an unknown '?'. */
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
         if (c == 'r')
             a->rse = optarg;
         else if (c == 's')
@@ -116,8 +129,15 @@ static int parse_signurl(const cli_command *cmd, int argc, char **argv,
         else if (c == 'l' && !parse_lifetime(optarg, &a->lifetime))
             return cli_usage_error(cmd, "--lifetime needs a positive number "
                                         "of seconds");
+        else if (c == ':')
+            return option_error(cmd, "option ", argv[optind - 1],
+                                " needs a value");
+        else if (c != 'l' && optopt) /* a short one: "-x" may be "-xyz" */
+            return option_error(cmd, "unknown option ",
+                                (char[3]){'-', (char)optopt, '\0'}, "");
         else if (c != 'l')
-            return cli_usage_error(cmd, "unknown or incomplete option");
+            return option_error(cmd, "unknown option ", argv[optind - 1],
+                                "");
     }
     if (optind != argc - 1)
         return cli_usage_error(cmd, "needs exactly one URL");
@@ -169,8 +189,10 @@ static int cmd_token(rucio_client *client, int argc, char **argv)
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--show") != 0)
-            return cli_usage_error(cli_find_command("token"),
-                                   "unknown argument");
+            return option_error(cli_find_command("token"),
+                                argv[i][0] == '-' ? "unknown option "
+                                                  : "unexpected argument ",
+                                argv[i], "");
         show = 1;
     }
     if (rucio_authenticate(client) != RUCIO_OK)
@@ -187,11 +209,18 @@ static int cmd_token(rucio_client *client, int argc, char **argv)
 
 /* ---- table --------------------------------------------------------------- */
 
+/* Each command's options; "=" marks one that takes a value. */
+static const char *const no_options[] = {NULL};
+static const char *const signurl_options[] = {
+    "--rse=", "--svc=", "--service=", "--op=", "--operation=", "--lifetime=",
+    NULL};
+static const char *const token_options[] = {"--show", NULL};
+
 const cli_command cli_commands[] = {
     {"ping", cmd_ping, "", "print the server's version",
-     "Needs no authentication.\n"},
+     "Needs no authentication.\n", no_options, 0},
     {"whoami", cmd_whoami, "", "print the account the credentials map to",
-     "Authenticates if no valid token is cached.\n"},
+     "Authenticates if no valid token is cached.\n", no_options, 0},
     {"signurl", cmd_signurl,
      "--rse RSE --svc gcs|s3|swift --op read|write|delete [--lifetime S] URL",
      "print a signed URL for a storage object",
@@ -200,11 +229,12 @@ const cli_command cli_commands[] = {
      "  --op OPERATION   read, write or delete (also --operation)\n"
      "  --lifetime S     seconds the URL stays valid (default 3600)\n"
      "Only the URL is printed on stdout. Arguments are checked before\n"
-     "anything is sent.\n"},
+     "anything is sent.\n", signurl_options, 1},
     {"token", cmd_token, "[--show]",
      "authenticate if needed; print the account and the token's expiry",
-     "  --show           also print the token itself (a secret)\n"},
-    {NULL, NULL, NULL, NULL, NULL}};
+     "  --show           also print the token itself (a secret)\n",
+     token_options, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, 0}};
 
 const cli_command *cli_find_command(const char *name)
 {
@@ -218,13 +248,63 @@ const cli_command *cli_find_command(const char *name)
 
 void cli_print_command_help(const cli_command *cmd)
 {
-    printf("usage: rucio-lite [global options] %s %s\n\n%s.\n%s", cmd->name,
-           cmd->usage, cmd->summary, cmd->help);
+    printf("usage: rucio-lite [global options] %s %s\n\n%s.\n%s"
+           "Global options (rucio-lite --help) may also follow the command.\n",
+           cmd->name, cmd->usage, cmd->summary, cmd->help);
+}
+
+/* The entry of cmd->options that arg names ("--rse" or "--rse=X" for
+ * "--rse="), or NULL. */
+const char *cli_command_option(const cli_command *cmd, const char *arg)
+{
+    size_t i, len = strcspn(arg, "=");
+
+    for (i = 0; cmd->options[i]; i++) {
+        const char *o = cmd->options[i];
+        size_t olen = strcspn(o, "=");
+
+        if (olen == len && strncmp(o, arg, len) == 0 &&
+            (o[olen] == '=' || arg[len] == '\0'))
+            return o;
+    }
+    return NULL;
+}
+
+/* Words after the command that it does not know, refused before the
+ * client is set up: "unknown option '--frobnicate'". */
+int cli_check_arguments(const cli_command *cmd, int argc, char **argv)
+{
+    int i, positional = 0;
+
+    for (i = 1; i < argc; i++) {
+        const char *o;
+
+        if (strcmp(argv[i], "--") == 0) {
+            positional += argc - i - 1;
+            break;
+        }
+        if (argv[i][0] != '-' || !argv[i][1]) {
+            if (++positional > cmd->max_arguments)
+                return option_error(cmd, "unexpected argument ", argv[i],
+                                    "");
+            continue;
+        }
+        o = cli_command_option(cmd, argv[i]);
+        if (!o)
+            return option_error(cmd, "unknown option ", argv[i], "");
+        if (o[strlen(o) - 1] == '=' && !strchr(argv[i], '=') && ++i >= argc)
+            return option_error(cmd, "option ", argv[i - 1],
+                                " needs a value");
+    }
+    if (positional > cmd->max_arguments)
+        return cli_usage_error(cmd, "too many arguments");
+    return 0;
 }
 
 int cli_usage_error(const cli_command *cmd, const char *problem)
 {
     fprintf(stderr, "rucio-lite %s: %s\nusage: rucio-lite [global options] "
-                    "%s %s\n", cmd->name, problem, cmd->name, cmd->usage);
+                    "%s%s%s\n", cmd->name, problem, cmd->name,
+            cmd->usage[0] ? " " : "", cmd->usage);
     return CLI_EXIT_USAGE;
 }

@@ -1,9 +1,43 @@
 /* rucio-lite command-line tool: errors on stderr and exit codes. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
-static int exit_code_for(rucio_status st)
+/*
+ * The exit code follows the exception class a person reads first, so one
+ * class always exits the same way whatever status carried it (gss is
+ * refused locally as CannotAuthenticate with RUCIO_E_UNSUPPORTED, a wrong
+ * password by the server with RUCIO_E_AUTH: both exit 3). Classes not
+ * listed (the server's RSENotFound, AccessDenied, ...) go by status.
+ */
+static const struct {
+    const char *exception_class;
+    int exit_code;
+} class_exit_codes[] = {
+    {"CannotAuthenticate", CLI_EXIT_AUTH},
+    {"NoAuthInformation", CLI_EXIT_AUTH},
+    {"InputValidationError", CLI_EXIT_USAGE},
+    {"ServerConnectionException", CLI_EXIT_NETWORK},
+    {"MissingClientParameter", CLI_EXIT_ERROR},
+    {"ConfigNotFound", CLI_EXIT_ERROR},
+    {"ConfigurationError", CLI_EXIT_ERROR},
+    {"ConfigLoadingError", CLI_EXIT_ERROR},
+    {"ClientProtocolNotFound", CLI_EXIT_ERROR},
+};
+
+static int exit_code_for_class(const char *cls)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof class_exit_codes / sizeof class_exit_codes[0];
+         i++)
+        if (strcmp(cls, class_exit_codes[i].exception_class) == 0)
+            return class_exit_codes[i].exit_code;
+    return -1;
+}
+
+static int exit_code_for_status(rucio_status st)
 {
     switch (st) {
     case RUCIO_E_INVALID_ARG:
@@ -87,14 +121,49 @@ void cli_put_line(const char *text)
     putchar('\n');
 }
 
+/* A certificate the client could not verify: say against what, and
+ * how to trust another CA. */
+static void explain_verification_failure(const rucio_client *client)
+{
+    char store[RUCIO_PATH_MAX + 64];
+
+    cli_describe_trust_store(client, store, sizeof store);
+    fputs("rucio-lite: the server's certificate was checked against ",
+          stderr);
+    cli_put_text(stderr, store);
+    fputs(";\nrucio-lite: to trust another CA, give --ca-certificate "
+          "FILE|DIR, set ca_cert in\nrucio-lite: rucio.cfg's [client] "
+          "section, or set X509_CERT_DIR (docs/cli.md)\n", stderr);
+}
+
+static int exit_code_for(const rucio_error *e)
+{
+    int rc = exit_code_for_class(e->exception_class);
+
+    return rc >= 0 ? rc : exit_code_for_status(e->status);
+}
+
+/* The CLI's one run-wide switch, set by main before any command. */
+static int report_verbose;
+
+void cli_report_verbose(int verbose)
+{
+    report_verbose = verbose;
+}
+
 int cli_report(const rucio_client *client)
 {
     const rucio_error *e = rucio_client_last_error(client);
+
+    if (report_verbose)
+        cli_verbose_result(client);
 
     cli_put_text(stderr, e->exception_class[0] ? e->exception_class
                                                : "RucioException");
     fputs(": ", stderr);
     cli_put_text(stderr, e->message[0] ? e->message : rucio_strerror(e->status));
     fputc('\n', stderr);
-    return exit_code_for(e->status);
+    if (e->status == RUCIO_E_TLS_VERIFY)
+        explain_verification_failure(client);
+    return exit_code_for(e);
 }

@@ -24,6 +24,7 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 # A local server on 127.0.0.1: 'refuse' answers every request 401 (so the
 # password is sent and refused), 'silent' accepts and never answers.
 start_server() {
+    rm -f "$work/port" # else the wait below may read the last server's port
     python3 - "$1" >"$work/port" <<'PY' &
 import socket, sys, threading
 mode = sys.argv[1]
@@ -137,6 +138,207 @@ if [ -w /dev/full ]; then
         fail "output to a full device is an error" "exit $rc: $(cat err)"
     fi
 fi
+
+# ---- the rucio CLI's options, connection failures, -v, exit codes ----------
+# (issue 11). Servers stay on 127.0.0.1; "unreachable" runs rucio-lite in a
+# network namespace of its own whose loopback is down, so nothing leaves it.
+
+# A local 'record' server: saves each request head (raw bytes) in
+# $work/head.<n> and answers 401 CannotAuthenticate. 'backlog' listens
+# with a full backlog and never accepts: a connect there times out.
+start_local() {
+    local portfile
+    portfile=$(mktemp "$work/port.XXXXXX") # fresh: never an old server's port
+    python3 - "$1" "$work" >"$portfile" <<'PY' &
+import socket, sys, threading, time
+mode, work = sys.argv[1], sys.argv[2]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+port = s.getsockname()[1]
+if mode == "backlog":
+    held = []
+    for _ in range(4):
+        c = socket.socket()
+        c.setblocking(False)
+        try:
+            c.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        held.append(c)
+    print(port, flush=True)
+    time.sleep(60)
+    sys.exit(0)
+s.listen(16)
+print(port, flush=True)
+body = b'{"ExceptionClass": "CannotAuthenticate", "ExceptionMessage": "no"}'
+count = 0
+while True:
+    c, _ = s.accept()
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = c.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    count += 1
+    with open(f"{work}/head.{count}", "wb") as f:
+        f.write(data)
+    c.sendall(b"HTTP/1.1 401 UNAUTHORIZED\r\nContent-Length: %d\r\n"
+              b"Connection: close\r\n\r\n%s" % (len(body), body))
+    c.close()
+PY
+    server_pid=$!
+    for _ in $(seq 50); do [ -s "$portfile" ] && break; sleep 0.1; done
+    port=$(cat "$portfile")
+}
+
+# expect NAME WANT_RC FILE TEXT...: exit code and every TEXT in FILE.
+expect() {
+    local name=$1 want=$2 file=$3 t
+    shift 3
+    if [ "$rc" != "$want" ]; then
+        fail "$name" "exit $rc, expected $want: $(head -c 400 "$file" | tr '\n' ' ')"
+        return
+    fi
+    for t in "$@"; do
+        if ! grep -qF -- "$t" "$file"; then
+            fail "$name" "no '$t' in: $(head -c 400 "$file" | tr '\n' ' ')"
+            return
+        fi
+    done
+    pass "$name"
+}
+
+closed=127.0.0.1:9
+hosts=(-H "http://$closed" --auth-host "http://$closed")
+
+# Unknown options are named, wherever they are.
+"$cli" --frobnicate ping >out 2>err; rc=$?
+expect "unknown global option named" 2 err "unknown option '--frobnicate'"
+"$cli" ping --frobnicate=1 >out 2>err; rc=$?
+expect "unknown option after the command named" 2 err "unknown option '--frobnicate'"
+"$cli" signurl --rse R --frobnicate --svc s3 --op read u >out 2>err; rc=$?
+expect "unknown signurl option named" 2 err "signurl: unknown option '--frobnicate'"
+"$cli" token --frob >out 2>err; rc=$?
+expect "unknown token option named" 2 err "token: unknown option '--frob'"
+"$cli" -H >out 2>err; rc=$?
+expect "missing option value named" 2 err "option '-H' needs a value"
+
+# --version names rucio-lite's and mbedTLS's versions.
+mbed=$(sed -n 's/^#define MBEDTLS_VERSION_STRING *"\(.*\)"/\1/p' /usr/include/mbedtls/version.h 2>/dev/null)
+"$cli" --version >out 2>err; rc=$?
+expect "--version names rucio-lite and mbedTLS" 0 out "rucio-lite 0." "mbedTLS ${mbed:-?}"
+
+# Connection failures say why. Refused: a closed port on 127.0.0.1.
+"$cli" "${hosts[@]}" -S userpass -u a --password-file pw -T 5 ping >out 2>err; rc=$?
+expect "refused connection says refused (exit 5)" 5 err \
+    "ServerConnectionException" "127.0.0.1:9: connection refused"
+# Unresolved: a name under .invalid (RFC 6761: never resolves).
+"$cli" -H http://rucio-lite-test.invalid --auth-host http://rucio-lite-test.invalid \
+    -S userpass -u a --password-file pw -T 5 ping >out 2>err; rc=$?
+expect "unresolvable name says name not resolved (exit 5)" 5 err \
+    "rucio-lite-test.invalid:80: name not resolved"
+# Timed out: a listener whose backlog is full never completes a connect.
+start_local backlog
+"$cli" -H "http://127.0.0.1:$port" --auth-host "http://127.0.0.1:$port" \
+    -S userpass -u a --password-file pw -T 1 ping >out 2>err; rc=$?
+stop_server
+expect "connect to a full backlog says timed out (exit 5)" 5 err \
+    "127.0.0.1:$port: timed out"
+# Unreachable: a network namespace whose loopback is down has no route
+# even to 127.0.0.1 (ENETUNREACH) and no other interface.
+if unshare -n true 2>/dev/null; then
+    unshare -n "$cli" "${hosts[@]}" -S userpass -u a --password-file pw -T 5 \
+        ping >out 2>err; rc=$?
+    expect "no route says network unreachable (exit 5)" 5 err \
+        "127.0.0.1:9: network unreachable"
+else
+    echo "SKIP no route says network unreachable (unshare -n not permitted)"
+fi
+
+# Global options after the command, the rucio spellings and the old ones.
+start_local record
+here=(-H "http://127.0.0.1:$port" --auth-host "http://127.0.0.1:$port")
+rm -f "$work"/head.*
+"$cli" whoami "${here[@]}" -a alice -S userpass -u alice --password-file pw \
+    -U my-agent -T 5 >out 2>err; rc=$?
+if [ "$rc" = 3 ] && grep -qa '^X-Rucio-Account: alice' "$work"/head.* \
+    && grep -qa '^User-Agent: my-agent/' "$work"/head.*; then
+    pass "global options after the command (-a, -U) are applied"
+else
+    fail "global options after the command (-a, -U) are applied" "exit $rc: $(cat err)"
+fi
+rm -f "$work"/head.*
+"$cli" --hostname "http://127.0.0.1:$port" --auth-host "http://127.0.0.1:$port" \
+    --issuer bob --auth-strategy userpass --user bob --password 'pw-on-line' \
+    whoami >out 2>err; rc=$?
+if [ "$rc" = 3 ] && grep -qa '^X-Rucio-Account: bob' "$work"/head.* \
+    && grep -qa '^X-Rucio-Password: pw-on-line' "$work"/head.*; then
+    pass "--hostname --issuer --auth-strategy --user --password"
+else
+    fail "--hostname --issuer --auth-strategy --user --password" "exit $rc: $(cat err)"
+fi
+rm -f "$work"/head.*
+"$cli" --host "http://127.0.0.1:$port" --auth-host "http://127.0.0.1:$port" \
+    --account carol --auth-type userpass -u carol --password-file pw whoami \
+    >out 2>err; rc=$?
+if [ "$rc" = 3 ] && grep -qa '^X-Rucio-Account: carol' "$work"/head.*; then
+    pass "old spellings --host --auth-type still work"
+else
+    fail "old spellings --host --auth-type still work" "exit $rc: $(cat err)"
+fi
+
+# User name and password go out in ISO-8859-1, as the Python client sends
+# them: é is the byte e9, £ a3, ß df.
+rm -f "$work"/head.*
+printf '%s\n' 'pässwörd£' >pw-latin1
+chmod 600 pw-latin1
+"$cli" "${here[@]}" -a latin -S userpass -u 'jürgen' --password-file pw-latin1 \
+    whoami >out 2>err; rc=$?
+want_user=$(printf 'X-Rucio-Username: j\xfcrgen\r')
+want_pw=$(printf 'X-Rucio-Password: p\xe4ssw\xf6rd\xa3\r')
+if [ "$rc" = 3 ] && grep -qaF "$want_user" "$work"/head.* \
+    && grep -qaF "$want_pw" "$work"/head.*; then
+    pass "Latin-1 user name and password sent as ISO-8859-1 bytes"
+else
+    fail "Latin-1 user name and password sent as ISO-8859-1 bytes" \
+        "exit $rc; head: $(grep -a '^X-Rucio-[UP]' "$work"/head.* 2>/dev/null | od -An -c | head -n 4 | tr -s ' \n' ' ')"
+fi
+# A character outside Latin-1 cannot be sent (nor by Python): refused
+# before any request, exit 2.
+rm -f "$work"/head.*
+"$cli" "${here[@]}" -a latin -S userpass -u latin --password 'price-€' whoami \
+    >out 2>err; rc=$?
+if [ "$rc" = 2 ] && grep -q '^InputValidationError: the password holds a character outside ISO-8859-1' err \
+    && ! ls "$work"/head.* >/dev/null 2>&1; then
+    pass "password outside Latin-1 refused before sending (exit 2)"
+else
+    fail "password outside Latin-1 refused before sending (exit 2)" "exit $rc: $(cat err)"
+fi
+
+# -v: config file, auth type, account, request lines and the response
+# status; never the password.
+rm -f "$work"/head.*
+printf '[client]\nauth_type = userpass\nusername = dave\n' >verbose.cfg
+"$cli" -v --config "$PWD/verbose.cfg" "${here[@]}" -a dave --password-file pw \
+    whoami >out 2>err; rc=$?
+expect "-v shows config, auth type, account, request, status" 3 err \
+    "config file: $PWD/verbose.cfg" "auth type: userpass" "account: dave" \
+    "GET https=0 127.0.0.1:$port/auth/userpass" "last response: HTTP 401"
+if grep -qF "$secret" err; then
+    fail "-v never shows the password" "it is in stderr"
+else
+    pass "-v never shows the password"
+fi
+stop_server
+
+# Exit codes follow the class: gss is CannotAuthenticate like a refused
+# login (3), a missing rucio host is a local error (1).
+"$cli" "${hosts[@]}" -S gss whoami >out 2>err; rc=$?
+expect "gss exits 3 like every CannotAuthenticate" 3 err "CannotAuthenticate: "
+"$cli" --config /nonexistent/rucio.cfg ping >out 2>err; rc=$?
+expect "missing configuration exits 1" 1 err "ConfigLoadingError: "
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
