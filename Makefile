@@ -94,7 +94,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test gates unit-test integration-test deps demo \
-        install uninstall clean check-heap check-clang check-configs FORCE mbedtls36
+        install uninstall clean check-heap check-clang check-configs check-readme FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -162,6 +162,7 @@ test: deps
 	$(MAKE) --no-print-directory check-heap
 	$(MAKE) --no-print-directory check-clang
 	$(MAKE) --no-print-directory check-configs
+	$(MAKE) --no-print-directory check-readme
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory integration-test
 
@@ -196,6 +197,11 @@ check-configs:
 	    CFLAGS=-Werror lib >$(BUILD)/cfg-minimal.log 2>&1 \
 	    && echo "PASS  minimal configuration builds without warnings" \
 	    || { tail -n 30 $(BUILD)/cfg-minimal.log; echo "FAIL  minimal configuration"; exit 1; }
+
+# The README's C example, compiled with pkg-config against an installed
+# copy and run unconfigured (it must fail clearly, not silently).
+check-readme: $(LIB) $(CLI) $(PC)
+	@tools/check-readme-example.sh $(BUILD)
 
 # Warning-free with clang as well as gcc (the main build is gcc's).
 check-clang:

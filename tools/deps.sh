@@ -14,6 +14,7 @@ command -v clang >/dev/null 2>&1 || need clang
 [ -f /usr/include/cmocka.h ] || need libcmocka-dev
 command -v openssl >/dev/null 2>&1 || need openssl
 command -v ssh-keygen >/dev/null 2>&1 || need openssh-client
+command -v pkg-config >/dev/null 2>&1 || need pkg-config
 # tests/cli: the process image at exit is searched for the password.
 command -v gdb >/dev/null 2>&1 || need gdb
 # Standing gates: make test-valgrind, make analyze, make coverage.
