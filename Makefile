@@ -94,7 +94,7 @@ LDLIBS := $(MBEDTLS_LIBS)
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test gates unit-test integration-test deps demo \
-        install uninstall clean check-heap check-clang check-configs check-readme FORCE mbedtls36
+        install uninstall clean check-heap check-clang check-configs check-readme firmware-test FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -165,6 +165,14 @@ test: deps
 	$(MAKE) --no-print-directory check-readme
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory integration-test
+	$(MAKE) --no-print-directory firmware-test
+
+# The firmware on an emulated Cortex-M4 (mk/firmware.mk): the modem port
+# on the host, the TLS image against a local server, and librucio's image
+# against the real Rucio server, its three signed URLs verified.
+firmware-test:
+	$(MAKE) --no-print-directory fw-test
+	$(MAKE) --no-print-directory fw-rucio-test
 
 # The standing gates CI runs after `make test` (docs/testing.md): each
 # prints its own PASS/FAIL lines and stops the run on failure.

@@ -22,6 +22,11 @@ command -v valgrind >/dev/null 2>&1 || need valgrind
 command -v cppcheck >/dev/null 2>&1 || need cppcheck
 command -v clang-tidy >/dev/null 2>&1 || need clang-tidy
 command -v gcovr >/dev/null 2>&1 || need gcovr
+# The firmware in QEMU (mk/firmware.mk): the Cortex-M4 toolchain with
+# newlib-nano, and the emulator.
+command -v arm-none-eabi-gcc >/dev/null 2>&1 || need gcc-arm-none-eabi
+[ -d /usr/lib/arm-none-eabi/newlib ] || need libnewlib-arm-none-eabi
+command -v qemu-system-arm >/dev/null 2>&1 || need qemu-system-arm
 # make fuzz: libFuzzer and the sanitizer runtimes of Debian's clang (only
 # recommended by clang, so --no-install-recommends leaves them out).
 if command -v clang >/dev/null 2>&1; then

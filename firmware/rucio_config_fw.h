@@ -1,0 +1,27 @@
+/*
+ * rucio-lite sizes for the firmware (RUCIO_USER_CONFIG_FILE): a client
+ * that fits, with mbedTLS's pool and the stack, in 64 KiB of RAM, and
+ * still holds a real Rucio token (up to 3 KB, in the auth response's
+ * X-Rucio-Auth-Token header).
+ */
+#ifndef RUCIO_CONFIG_FW_H
+#define RUCIO_CONFIG_FW_H
+
+#define RUCIO_WITH_TRANSFER 0      /* no storage connection */
+#define RUCIO_PATH_MAX 64          /* no files on the device */
+#define RUCIO_TOKEN_MAX 3200
+#define RUCIO_SECRET_MAX 64
+#define RUCIO_URL_MAX 1024
+#define RUCIO_BODY_MAX 2048        /* a signed URL, a JSON answer */
+#define RUCIO_CONFIG_MAX 1024      /* no rucio.cfg (the minimum) */
+#define RUCIO_ERROR_MAX 256
+#define RUCIO_INI_ENTRIES_MAX 16
+#define RUCIO_SSH_KEY_MAX_BITS 2048
+#define RUCIO_HTTP_TX_BUF 256
+#define RUCIO_HTTP_RX_BUF 512
+#define RUCIO_HTTP_HEADER_BUF 4096 /* status line, headers, a 3 KB token */
+#define RUCIO_HTTP_MAX_HEADERS 24
+#define RUCIO_HTTP_LINE_MAX 3584
+#define RUCIO_TLS_CERT_FILE_MAX 1024
+
+#endif /* RUCIO_CONFIG_FW_H */
