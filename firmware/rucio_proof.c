@@ -76,12 +76,6 @@ static rucio_status start_client(const char *url, int with_token)
     opt.ca_mem_len = fw_ca_pem_len;
     opt.timeout_ms = 60000;
     st = rucio_client_init(&client, &opt);
-#if FW_SSL_CONTENT_LEN < 16384
-    /* 4 KiB records: ask the server for them (RFC 6066). The library does
-     * not do it yet (issue 7, RAM); until it does, set it on its config. */
-    if (st == RUCIO_OK && client.tls_ready)
-        (void)mbedtls_ssl_conf_max_frag_len(&client.tls.conf, MBEDTLS_SSL_MAX_FRAG_LEN_4096);
-#endif
     return st;
 }
 

@@ -470,6 +470,29 @@ static void set_version_specifics(rucio_tls_config *cfg,
 #endif
 }
 
+/* An mbedTLS built with receive records smaller than the 16 KiB a server
+ * may send (a firmware's MBEDTLS_SSL_IN_CONTENT_LEN) asks the server for
+ * the largest fragment length that still fits (RFC 6066 section 4). */
+static void ask_for_small_records(mbedtls_ssl_config *conf)
+{
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) &&                                \
+    MBEDTLS_SSL_IN_CONTENT_LEN < 16384
+#if MBEDTLS_SSL_IN_CONTENT_LEN >= 4096
+    unsigned char code = MBEDTLS_SSL_MAX_FRAG_LEN_4096;
+#elif MBEDTLS_SSL_IN_CONTENT_LEN >= 2048
+    unsigned char code = MBEDTLS_SSL_MAX_FRAG_LEN_2048;
+#elif MBEDTLS_SSL_IN_CONTENT_LEN >= 1024
+    unsigned char code = MBEDTLS_SSL_MAX_FRAG_LEN_1024;
+#else
+    unsigned char code = MBEDTLS_SSL_MAX_FRAG_LEN_512;
+#endif
+
+    (void)mbedtls_ssl_conf_max_frag_len(conf, code);
+#else
+    (void)conf;
+#endif
+}
+
 static rucio_status setup_conf(rucio_tls_config *cfg, mbedtls_ssl_config *conf,
                                int with_cert, char *err, size_t cap)
 {
@@ -486,6 +509,7 @@ static rucio_status setup_conf(rucio_tls_config *cfg, mbedtls_ssl_config *conf,
     if (count_certs(&cfg->ca) > 0)
         mbedtls_ssl_conf_ca_chain(conf, &cfg->ca, NULL);
     set_version_specifics(cfg, conf);
+    ask_for_small_records(conf);
     if (with_cert) {
         ret = mbedtls_ssl_conf_own_cert(conf, &cfg->own_cert, &cfg->own_key);
         if (ret != 0)
