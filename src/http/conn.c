@@ -20,6 +20,7 @@
 
 #include "core/ascii.h"
 #include "core/wipe.h"
+#include "http/request_internal.h"
 
 #define DEFAULT_TIMEOUT_MS 600000u
 
@@ -349,7 +350,9 @@ static rucio_status send_request(rucio_http_conn *c,
 {
     rucio_status st;
 
-    st = rucio_http_write_head(req, c->tx, sizeof c->tx, write_head_cb, c);
+    /* rucio_http_conn_exchange checked req before connecting. */
+    st = rucio_http_write_checked_head_(req, c->tx, sizeof c->tx,
+                                        write_head_cb, c);
     if (st == RUCIO_OK && req->body)
         st = send_body(c, req->body);
     if (st == RUCIO_OK)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/ascii.h"
+#include "http/request_internal.h"
 
 /* ---- Checks ---------------------------------------------------------------- */
 
@@ -245,14 +246,23 @@ rucio_status rucio_http_write_head(const rucio_http_request *req, uint8_t *buf,
                                    size_t cap, rucio_http_write_fn write,
                                    void *ctx)
 {
-    head_writer w;
     rucio_status st;
 
     if (!buf || cap == 0 || !write)
         return RUCIO_E_INVALID_ARG;
     st = rucio_http_request_check(req);
-    if (st != RUCIO_OK)
-        return st;
+    return st == RUCIO_OK ? rucio_http_write_checked_head_(req, buf, cap,
+                                                          write, ctx)
+                          : st;
+}
+
+rucio_status rucio_http_write_checked_head_(const rucio_http_request *req,
+                                            uint8_t *buf, size_t cap,
+                                            rucio_http_write_fn write,
+                                            void *ctx)
+{
+    head_writer w;
+
     w.buf = buf;
     w.cap = cap;
     w.used = 0;
