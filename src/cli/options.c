@@ -169,6 +169,10 @@ static int apply_string(cli *app, enum option_id id, const char *value)
     return 1;
 }
 
+/* The value of an option that takes none: never NULL, so that no
+ * branch of apply has to guess. */
+static char no_value[1];
+
 /* Apply one option; -1 to go on, else an exit code (help and version
  * end the run with 0). */
 static int apply(cli *app, const global_option *g, char *value)
@@ -221,7 +225,7 @@ static int take_long(cli *app, int argc, char **argv, int *i,
         return CLI_EXIT_USAGE;
     }
     if (!g->takes_value)
-        return apply(app, g, NULL);
+        return apply(app, g, no_value);
     if (eq)
         return apply(app, g, eq + 1);
     if (*i + 1 >= argc)
@@ -241,7 +245,7 @@ static int take_short(cli *app, int argc, char **argv, int *i)
         int rc;
 
         if (!g->takes_value) {
-            rc = apply(app, g, NULL);
+            rc = apply(app, g, no_value);
         } else if (arg[k + 1]) {
             return apply(app, g, argv[*i] + k + 1);
         } else {
