@@ -165,13 +165,14 @@
 
 /* ---- TLS sizes ------------------------------------------------------------- */
 
-/* Largest client certificate or key file (an x509 proxy with VOMS
- * attributes is about 10 KB). rucio_tls_config_init reads it through the
- * port into a stack buffer of this size: mbedTLS's own file loader cannot
- * be used, as it rejects the critical proxyCertInfo extension of RFC 3820
- * proxies. 1024 to 1048576. */
+/* Largest client certificate or key file, plus one (an x509 proxy with
+ * VOMS attributes is about 10 KB). The client reads it through the port
+ * into its scratch memory (shared with the rucio.cfg text and response
+ * bodies, so the default costs nothing beyond RUCIO_CONFIG_MAX): mbedTLS's
+ * own file loader cannot be used, as it rejects the critical
+ * proxyCertInfo extension of RFC 3820 proxies. 1024 to 1048576. */
 #ifndef RUCIO_TLS_CERT_FILE_MAX
-#define RUCIO_TLS_CERT_FILE_MAX 32768
+#define RUCIO_TLS_CERT_FILE_MAX 16384
 #endif
 
 /* ---- Range checks -------------------------------------------------------------- */

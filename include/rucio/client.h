@@ -202,6 +202,7 @@ typedef struct rucio_client {
     union {                       /* used at different times, never together */
         char config[RUCIO_CONFIG_MAX];
         char body[RUCIO_BODY_MAX];
+        uint8_t cert_file[RUCIO_TLS_CERT_FILE_MAX]; /* at TLS set-up */
     } scratch;
     uint32_t auth_requests;       /* authentications sent (statistics) */
     uint32_t call_timeout_ms;     /* resolved call_timeout_ms */

@@ -45,10 +45,14 @@ typedef struct rucio_tls_options {
     /* Client certificate. cert_file alone may hold certificate, key and
      * chain (an x509 proxy); key_file, when set, holds the key. The memory
      * forms work the same way. These files are read through port->fs
-     * (at most RUCIO_TLS_CERT_FILE_MAX bytes); the CA file and directory
-     * are read by mbedTLS itself (MBEDTLS_FS_IO). */
+     * into file_buf, one after the other (wiped after use): a file must
+     * fit in file_buf_len - 1 bytes, and without file_buf the files are
+     * refused. The CA file and directory are read by mbedTLS itself
+     * (MBEDTLS_FS_IO). */
     const char *cert_file;
     const char *key_file;
+    uint8_t *file_buf;         /* caller's memory, only during init */
+    size_t file_buf_len;
     const uint8_t *cert_mem;
     size_t cert_mem_len;
     const uint8_t *key_mem;

@@ -92,6 +92,10 @@ static rucio_status setup_tls(rucio_client *c)
     memset(&t, 0, sizeof t);
     choose_ca(c, &t);
     choose_client_cert(c, &t);
+    /* Certificate and key files are read into the scratch memory, not a
+     * stack array: nothing else uses it while TLS is set up. */
+    t.file_buf = c->scratch.cert_file;
+    t.file_buf_len = sizeof c->scratch.cert_file;
     t.insecure = c->settings.insecure;
     st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
                                sizeof err);

@@ -319,7 +319,7 @@ static rucio_status read_whole_file(rucio_tls_config *cfg, const char *path,
     st = fs->read_file(cfg->port->ctx, path, (char *)buf, cap - 1, out_len);
     if (st == RUCIO_E_NO_SPACE)
         return fail(err, ecap, 0, "%s is larger than %u bytes "
-                                  "(RUCIO_TLS_CERT_FILE_MAX)",
+                                  "(RUCIO_TLS_CERT_FILE_MAX for a client)",
                     path, (unsigned)(cap - 1));
     if (st != RUCIO_OK)
         return fail(err, ecap, 0, "cannot read %s", path);
@@ -339,19 +339,24 @@ static rucio_status load_cert_files(rucio_tls_config *cfg,
                                     const rucio_tls_options *opt, char *err,
                                     size_t cap)
 {
-    unsigned char buf[RUCIO_TLS_CERT_FILE_MAX];
+    unsigned char *buf = opt->file_buf;
     const char *key_path = opt->key_file ? opt->key_file : opt->cert_file;
     size_t len = 0;
-    rucio_status st = read_whole_file(cfg, opt->cert_file, buf, sizeof buf,
-                                      &len, err, cap);
+    rucio_status st;
 
+    if (!buf || opt->file_buf_len < 2)
+        return fail(err, cap, 0, "cannot read %s: no file buffer given",
+                    opt->cert_file);
+    st = read_whole_file(cfg, opt->cert_file, buf, opt->file_buf_len, &len,
+                         err, cap);
     if (st == RUCIO_OK)
         st = load_chain(cfg, buf, len, opt->cert_file, err, cap);
     if (st == RUCIO_OK && opt->key_file)
-        st = read_whole_file(cfg, key_path, buf, sizeof buf, &len, err, cap);
+        st = read_whole_file(cfg, key_path, buf, opt->file_buf_len, &len,
+                             err, cap);
     if (st == RUCIO_OK)
         st = load_key(cfg, buf, len, key_path, err, cap);
-    mbedtls_platform_zeroize(buf, sizeof buf);
+    mbedtls_platform_zeroize(buf, opt->file_buf_len);
     return st;
 }
 

@@ -151,8 +151,14 @@ static int take_value(options *o, const char *name, const char *value)
         o->tls.ca_file = value;
     else if (strcmp(name, "--ca-dir") == 0)
         o->tls.ca_dir = value;
-    else if (strcmp(name, "--cert") == 0)
+    else if (strcmp(name, "--cert") == 0) {
+        /* The files are read into the caller's memory. */
+        static uint8_t file_buf[RUCIO_TLS_CERT_FILE_MAX];
+
         o->tls.cert_file = value;
+        o->tls.file_buf = file_buf;
+        o->tls.file_buf_len = sizeof file_buf;
+    }
     else if (strcmp(name, "--key") == 0)
         o->tls.key_file = value;
     else if (strcmp(name, "--host") == 0)

@@ -1080,6 +1080,8 @@ static void test_config_client_memory(void **state)
 
 /* Certificate and key that do not belong together, in one file. */
 static char mismatch[2 * PEM_CAP];
+/* Where the files are read (the client lends its scratch memory). */
+static uint8_t file_buf[16384];
 
 static void test_config_client_files(void **state)
 {
@@ -1107,6 +1109,10 @@ static void test_config_client_files(void **state)
     o.key_file = NULL;
     o.cert_file = "/c.pem";
     config_fails(p, &o, RUCIO_E_TLS_CONFIG,
+                 "cannot read /c.pem: no file buffer given");
+    o.file_buf = file_buf;
+    o.file_buf_len = sizeof file_buf;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG,
                  "cannot read /c.pem: the port has no file functions");
     p->port.fs = &p->fs;
     p->files = files;
@@ -1122,7 +1128,7 @@ static void test_config_client_files(void **state)
 
     o.cert_file = "/big.pem";
     config_fails(p, &o, RUCIO_E_TLS_CONFIG,
-                 "/big.pem is larger than 32767 bytes");
+                 "/big.pem is larger than 16383 bytes");
     o.cert_file = "/locked.pem";
     config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot read /locked.pem");
     o.cert_file = "/c.pem";
