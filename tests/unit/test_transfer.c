@@ -360,6 +360,97 @@ static void test_invalid_url_sends_nothing(void **state)
                         "InputValidationError");
 }
 
+/* The storage closed the kept-alive connection while it was idle: the
+ * next PUT goes out on a new one, its checksums counting the body once. */
+static void test_put_after_the_storage_closed_an_idle_connection(void **state)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    memory_source m = {"hello world", 11, 0};
+    rucio_http_source body = {memory_read, NULL, &m, 11};
+    rucio_transfer_result r;
+
+    (void)state;
+    script(0, reply, sizeof reply - 1, 0); /* closes after its answer */
+    script(1, reply, sizeof reply - 1, 1);
+    start(2);
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, &body, NULL, &r),
+                     RUCIO_OK);
+    m.pos = 0;
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, &body, NULL, &r),
+                     RUCIO_OK);
+    assert_int_equal(W.sp.next_conn, 2);
+    assert_int_equal(r.bytes, 11);
+    assert_string_equal(r.adler32, "1a0b045d");
+}
+
+/* A Content-Range with an unknown size ("bytes 8-19/" then a star):
+ * the size stays what the first answer said. */
+static void test_resume_with_unknown_total(void **state)
+{
+    static const char first[] = "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n"
+                                "\r\n01234567";
+    static const char second[] = "HTTP/1.1 206 Partial Content\r\n"
+                                 "Content-Range: bytes 8-19/*\r\n"
+                                 "Content-Length: 12\r\n\r\n89abcdefghij";
+    rucio_transfer_result r;
+
+    (void)state;
+    script(0, first, sizeof first - 1, 0);
+    script(1, second, sizeof second - 1, 1);
+    start(2);
+    assert_int_equal(get("http://s3.test/b/k?sig=1", &r), RUCIO_OK);
+    assert_int_equal(r.total, 20);
+    assert_int_equal(W.received_len, 20);
+}
+
+static rucio_status full_disk(void *user, const uint8_t *data, size_t len)
+{
+    (void)user;
+    (void)data;
+    (void)len;
+    return RUCIO_E_FILE;
+}
+
+/* A sink that fails (a full disk) ends the download with its status: no
+ * resumption, nothing more read. */
+static void test_sink_failure_ends_the_download(void **state)
+{
+    static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n"
+                                "\r\n0123456789abcdefghij";
+    rucio_http_sink sink = {full_disk, NULL};
+    rucio_transfer_result r;
+
+    (void)state;
+    script(0, reply, sizeof reply - 1, 1);
+    start(2);
+    assert_int_equal(rucio_transfer_get(&W.client, put_url, &sink, NULL, &r),
+                     RUCIO_E_FILE);
+    assert_int_equal(r.bytes, 0);
+    assert_int_equal(r.resumed, 0);
+    assert_int_equal(W.sp.next_conn, 1);
+}
+
+/* Missing arguments are the caller's error, and nothing is sent. */
+static void test_missing_body_or_sink_refused(void **state)
+{
+    rucio_http_source no_read = {NULL, NULL, NULL, 1};
+    rucio_http_sink no_write = {NULL, NULL};
+
+    (void)state;
+    start(1);
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, NULL, NULL, NULL),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, &no_read, NULL,
+                                        NULL),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_transfer_get(&W.client, put_url, &no_write, NULL,
+                                        NULL),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_transfer_delete(NULL, put_url, NULL),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(W.sp.next_conn, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -374,6 +465,10 @@ int main(void)
         T(test_swift_error_carries_its_first_line),
         T(test_delete_and_no_session_header_sent),
         T(test_invalid_url_sends_nothing),
+        T(test_put_after_the_storage_closed_an_idle_connection),
+        T(test_resume_with_unknown_total),
+        T(test_sink_failure_ends_the_download),
+        T(test_missing_body_or_sink_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
