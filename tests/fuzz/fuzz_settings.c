@@ -1,0 +1,132 @@
+/*
+ * libFuzzer target: settings resolution (rucio_settings_resolve,
+ * src/rucio/settings.c) with the fuzz input as rucio.cfg.
+ *
+ * A fake port serves the input as /opt/rucio/etc/rucio.cfg (where the
+ * search finds it), /fuzz/rucio.cfg (for RUCIO_CONFIG) and as the files
+ * /fuzz/key and /fuzz/cert that credentials may name. The environment is
+ * empty unless the file's first line is "# env NAME=value NAME=value ..."
+ * (a comment to configparser), which sets up to eight variables.
+ *
+ * Invariants:
+ *   - success: both hosts are URLs rucio_url_parse accepts, the VO and
+ *     the auth type are set, every string setting is NUL-terminated in
+ *     its array, the config file is one the port served, retries >= 0;
+ *   - failure: the error carries the status returned and a class, its
+ *     message is NUL-terminated and never holds the password (when the
+ *     password's text occurs only once in the file, on its own line).
+ */
+#define _GNU_SOURCE /* memmem */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_support.h"
+#include "rucio/client.h"
+#include "rucio/settings.h"
+
+static rucio_client client; /* large: static storage */
+
+#define TERMINATED(field) \
+    FUZZ_CHECK(strnlen((field), sizeof(field)) < sizeof(field))
+
+/* "# env A=1 B=2" on the first line: the entries, in one malloc'd copy. */
+static char *parse_env(fuzz_port *fp, const uint8_t *data, size_t size)
+{
+    static const char prefix[] = "# env ";
+    const uint8_t *nl;
+    char *line, *p, *save = NULL;
+
+    if (size < sizeof prefix - 1 || memcmp(data, prefix, sizeof prefix - 1))
+        return NULL;
+    nl = memchr(data, '\n', size);
+    line = fuzz_strndup(data + sizeof prefix - 1,
+                        (nl ? (size_t)(nl - data) : size) - (sizeof prefix - 1));
+    for (p = strtok_r(line, " \r", &save); p; p = strtok_r(NULL, " \r", &save))
+        if (strchr(p, '=') && p[0] != '=')
+            fuzz_port_add_env(fp, p);
+    return line;
+}
+
+static void check_settings(void)
+{
+    const rucio_settings *s = &client.settings;
+    rucio_url u;
+
+    TERMINATED(s->rucio_host);
+    TERMINATED(s->auth_host);
+    TERMINATED(s->account);
+    TERMINATED(s->vo);
+    TERMINATED(s->auth_type_name);
+    TERMINATED(s->ca_cert);
+    TERMINATED(s->username);
+    TERMINATED(s->password);
+    TERMINATED(s->client_cert);
+    TERMINATED(s->client_key);
+    TERMINATED(s->client_proxy);
+    TERMINATED(s->ssh_private_key);
+    TERMINATED(s->token_path);
+    TERMINATED(s->user_agent);
+    TERMINATED(s->script);
+    TERMINATED(s->config_file);
+    FUZZ_CHECK(rucio_url_parse(s->rucio_host, strlen(s->rucio_host), &u) ==
+               RUCIO_OK);
+    FUZZ_CHECK(rucio_url_parse(s->auth_host, strlen(s->auth_host), &u) ==
+               RUCIO_OK);
+    FUZZ_CHECK(s->vo[0] != '\0');
+    FUZZ_CHECK(s->auth_type != RUCIO_AUTH_NONE);
+    FUZZ_CHECK(s->config_file[0] == '\0' ||
+               strcmp(s->config_file, "/opt/rucio/etc/rucio.cfg") == 0 ||
+               strcmp(s->config_file, "/fuzz/rucio.cfg") == 0);
+    FUZZ_CHECK(s->request_retries >= 0);
+    FUZZ_CHECK(s->timeout_ms > 0);
+}
+
+static void check_failure(rucio_status st, const uint8_t *data, size_t size)
+{
+    const rucio_error *e = &client.error;
+    const char *pw = client.settings.password;
+    size_t n = strnlen(pw, sizeof client.settings.password);
+    const uint8_t *first;
+
+    FUZZ_CHECK(e->status == st);
+    TERMINATED(e->exception_class);
+    TERMINATED(e->message);
+    FUZZ_CHECK(e->exception_class[0] != '\0');
+    if (n < 8 || n >= sizeof client.settings.password ||
+        memmem(data, size, "%(", 2))
+        return;
+    first = memmem(data, size, pw, n);
+    if (first && !memmem(first + 1, size - (size_t)(first + 1 - data), pw, n))
+        FUZZ_CHECK(strstr(e->message, pw) == NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    rucio_client_options opt;
+    fuzz_port fp;
+    char *env_line;
+    rucio_status st;
+
+    fuzz_port_init(&fp);
+    fuzz_port_add_file(&fp, "/opt/rucio/etc/rucio.cfg");
+    fuzz_port_add_file(&fp, "/fuzz/rucio.cfg");
+    fuzz_port_add_file(&fp, "/fuzz/key");
+    fuzz_port_add_file(&fp, "/fuzz/cert");
+    fuzz_port_add_dir(&fp, "/tmp");
+    fuzz_port_add_dir(&fp, "/fuzz");
+    fuzz_port_set_content(&fp, data, size);
+    env_line = parse_env(&fp, data, size);
+
+    rucio_client_options_default(&opt);
+    opt.port = &fp.port;
+    memset(&client, 0, sizeof client);
+    client.port = fp.port;
+    st = rucio_settings_resolve(&client, &opt);
+    if (st == RUCIO_OK)
+        check_settings();
+    else
+        check_failure(st, data, size);
+    free(env_line);
+    return 0;
+}
