@@ -209,7 +209,8 @@ check-configs:
 # The README's C example, compiled with pkg-config against an installed
 # copy and run unconfigured (it must fail clearly, not silently).
 check-readme: $(LIB) $(CLI) $(PC)
-	@tools/check-readme-example.sh $(BUILD)
+	@EXAMPLE_CFLAGS="$(filter -fsanitize% -fno-sanitize%,$(ALL_CFLAGS))" \
+	    tools/check-readme-example.sh $(BUILD)
 
 # Warning-free with clang as well as gcc (the main build is gcc's).
 check-clang:

@@ -3,6 +3,7 @@
 # of the library (make install into a temporary prefix, pkg-config), and
 # when nothing is configured it fails with a clear error, not silently.
 # Usage: tools/check-readme-example.sh <builddir>
+# EXAMPLE_CFLAGS: extra flags (a sanitizer build's, to link its library).
 set -eu
 build=$(cd "${1:?usage: check-readme-example.sh BUILD_DIR}" && pwd)
 work=$build/readme-example
@@ -12,7 +13,8 @@ make --no-print-directory -s BUILD="$build" install PREFIX="$work/prefix" >/dev/
 awk '/^```c$/ { grab = 1; next } /^```$/ { grab = 0 } grab' README.md >"$work/example.c"
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
-if ! cc -Wall -Werror -o "$work/example" "$work/example.c" \
+# shellcheck disable=SC2086
+if ! cc -Wall -Werror ${EXAMPLE_CFLAGS:-} -o "$work/example" "$work/example.c" \
         $(pkg-config --cflags --libs --static rucio) 2>"$work/cc.log"; then
     cat "$work/cc.log"
     echo "FAIL  README example does not compile with pkg-config"
