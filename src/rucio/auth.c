@@ -514,7 +514,7 @@ static uint64_t token_fingerprint(const char *token)
 
 rucio_status rucio_auth_renew(rucio_client *c)
 {
-    uint64_t refused;
+    uint64_t refused_print;
     found f;
 
     rucio_log(&c->logger, RUCIO_LOG_INFO,
@@ -525,9 +525,9 @@ rucio_status rucio_auth_renew(rucio_client *c)
         return authenticate(c);
     }
     /* A bearer token comes from outside: only a different one can help. */
-    refused = token_fingerprint(c->token);
+    refused_print = token_fingerprint(c->token);
     f = discover_bearer_token(c);
-    if (f == FOUND && token_fingerprint(c->token) != refused)
+    if (f == FOUND && token_fingerprint(c->token) != refused_print)
         return RUCIO_OK;
     if (f == STOP)
         return c->error.status;
