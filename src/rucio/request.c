@@ -24,21 +24,27 @@ typedef struct body_sink {
     int cut;    /* an error body did not fit and reading stopped */
 } body_sink;
 
+rucio_status rucio_body_keep(rucio_client *c, size_t *used,
+                             const uint8_t *data, size_t len)
+{
+    char *buf = c->scratch.body;
+    size_t room = sizeof c->scratch.body - 1 - *used;
+    size_t n = len < room ? len : room;
+
+    memcpy(buf + *used, data, n);
+    *used += n;
+    buf[*used] = '\0';
+    return len > room ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
+}
+
 static rucio_status body_write(void *user, const uint8_t *data, size_t len)
 {
     body_sink *s = user;
-    char *buf = s->client->scratch.body;
-    size_t room = sizeof s->client->scratch.body - 1 - s->len;
-    int too_large = len > room;
+    rucio_status st = rucio_body_keep(s->client, &s->len, data, len);
 
-    if (too_large) {
+    if (st != RUCIO_OK)
         s->cut = s->client->response.status / 100 != 2;
-        len = s->cut ? room : 0;
-    }
-    memcpy(buf + s->len, data, len);
-    s->len += len;
-    buf[s->len] = '\0';
-    return too_large ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
+    return st;
 }
 
 /* ---- URL and headers ------------------------------------------------------ */

@@ -56,6 +56,12 @@ void rucio_call_begin(rucio_client *client);
 rucio_status rucio_call_send(rucio_client *client, const rucio_call *call,
                              size_t *out_body_len);
 
+/* Append data to the body kept in client->scratch.body (NUL-terminated,
+ * *used bytes so far) as far as it fits. RUCIO_E_BODY_TOO_LARGE when
+ * some did not fit: the caller stops reading there. */
+rucio_status rucio_body_keep(rucio_client *client, size_t *used,
+                             const uint8_t *data, size_t len);
+
 /* Parse a Retry-After value (delta-seconds or HTTP-date) into
  * milliseconds from now. Nonzero when the value is usable. */
 int rucio_retry_after_ms(const char *value, int64_t now_seconds,

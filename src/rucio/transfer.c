@@ -9,6 +9,7 @@
 #include "core/checksum.h"
 #include "rucio/client_tls.h"
 #include "rucio/errors.h"
+#include "rucio/request.h"
 
 /* A download is tried at most this often in all (the first GET and the
  * Range requests after cuts), as the request loop's attempts. */
@@ -159,21 +160,6 @@ static int success(int status)
     return status / 100 == 2;
 }
 
-/* Keep the start of an error body for the message; the rest is not
- * read (the connection is then closed). */
-static rucio_status keep_error_body(transfer *t, const uint8_t *data,
-                                    size_t len)
-{
-    char *buf = t->client->scratch.body;
-    size_t room = sizeof t->client->scratch.body - 1 - t->error_len;
-    size_t n = len < room ? len : room;
-
-    memcpy(buf + t->error_len, data, n);
-    t->error_len += n;
-    buf[t->error_len] = '\0';
-    return len > room ? RUCIO_E_BODY_TOO_LARGE : RUCIO_OK;
-}
-
 static rucio_status check_get_response(transfer *t);
 
 /* Body bytes of a success go to the caller's sink (a GET; other methods
@@ -186,8 +172,10 @@ static rucio_status storage_sink_write(void *user, const uint8_t *data,
     transfer *t = user;
     rucio_status st;
 
+    /* Of an error body only the start is kept, for the message; the rest
+     * is not read (the connection is then closed). */
     if (!success(t->client->response.status))
-        return keep_error_body(t, data, len);
+        return rucio_body_keep(t->client, &t->error_len, data, len);
     if (!t->sink)
         return RUCIO_OK;
     st = check_get_response(t);
