@@ -7,21 +7,25 @@
 #ifndef RUCIO_CONFIG_FW_H
 #define RUCIO_CONFIG_FW_H
 
-#define RUCIO_WITH_TRANSFER 0      /* no storage connection */
-#define RUCIO_PATH_MAX 64          /* no files on the device */
+/* TLS and userpass (a given token always works); nothing that needs
+ * files, an environment or a third connection. */
+#define RUCIO_WITH_LOG 0
+#define RUCIO_WITH_TRANSFER 0
+#define RUCIO_WITH_X509 0
+#define RUCIO_WITH_SSH 0
+#define RUCIO_WITH_FILES 0
+#define RUCIO_WITH_ENV 0
+
+#define RUCIO_PATH_MAX 64
 #define RUCIO_TOKEN_MAX 3200
 #define RUCIO_SECRET_MAX 64
 #define RUCIO_URL_MAX 1024
 #define RUCIO_BODY_MAX 2048        /* a signed URL, a JSON answer */
-#define RUCIO_CONFIG_MAX 1024      /* no rucio.cfg (the minimum) */
 #define RUCIO_ERROR_MAX 256
-#define RUCIO_INI_ENTRIES_MAX 16
-#define RUCIO_SSH_KEY_MAX_BITS 2048
 #define RUCIO_HTTP_TX_BUF 256
 #define RUCIO_HTTP_RX_BUF 512
 #define RUCIO_HTTP_HEADER_BUF 4096 /* status line, headers, a 3 KB token */
 #define RUCIO_HTTP_MAX_HEADERS 24
 #define RUCIO_HTTP_LINE_MAX 3584
-#define RUCIO_TLS_CERT_FILE_MAX 1024
 
 #endif /* RUCIO_CONFIG_FW_H */

@@ -40,6 +40,50 @@
 #define RUCIO_WITH_TRANSFER 1
 #endif
 
+/* The filesystem: rucio.cfg, the token cache files, `~` and $VAR path
+ * expansion. Without it every setting comes from rucio_client_options and
+ * tokens live in the client only; the config scratch memory
+ * (RUCIO_CONFIG_MAX) is not reserved. */
+#ifndef RUCIO_WITH_FILES
+#define RUCIO_WITH_FILES 1
+#endif
+
+/* The environment: RUCIO_CONFIG, RUCIO_ACCOUNT, X509_CERT_DIR and the other
+ * variables the Python client reads. */
+#ifndef RUCIO_WITH_ENV
+#define RUCIO_WITH_ENV 1
+#endif
+
+/* Certificate and key *files* (CA file or directory, client certificate,
+ * proxy, ssh key), read through the port's file functions. Without it they
+ * come from memory only (the *_mem members of rucio_client_options).
+ * Default: on when both the filesystem and TLS are. */
+#ifndef RUCIO_WITH_CERT_FILES
+#if RUCIO_WITH_FILES && RUCIO_WITH_TLS
+#define RUCIO_WITH_CERT_FILES 1
+#else
+#define RUCIO_WITH_CERT_FILES 0
+#endif
+#endif
+
+/* Authentication types. A token given by the caller (auth type "token")
+ * always works; each of these adds one way to obtain a token. An auth type
+ * left out is refused by rucio_client_init with RUCIO_E_UNSUPPORTED. */
+#ifndef RUCIO_WITH_USERPASS     /* user name and password */
+#define RUCIO_WITH_USERPASS 1
+#endif
+#ifndef RUCIO_WITH_X509         /* x509 and x509_proxy; needs TLS */
+#define RUCIO_WITH_X509 RUCIO_WITH_TLS
+#endif
+#ifndef RUCIO_WITH_SSH          /* ssh with RSA keys; needs TLS, whose
+                                   mbedTLS signs the challenge */
+#define RUCIO_WITH_SSH RUCIO_WITH_TLS
+#endif
+#ifndef RUCIO_WITH_OIDC         /* WLCG bearer token discovery; needs the
+                                   environment */
+#define RUCIO_WITH_OIDC RUCIO_WITH_ENV
+#endif
+
 /* ---- Client sizes (bytes unless said otherwise) ---------------------------- */
 
 /* File paths: certificates, keys, token files, rucio.cfg. 64 to 4096. */
@@ -179,10 +223,24 @@
 
 #define RUCIO_IN_RANGE_(v, lo, hi) ((v) >= (lo) && (v) <= (hi))
 
-#if (RUCIO_WITH_TLS != 0 && RUCIO_WITH_TLS != 1) || \
-    (RUCIO_WITH_LOG != 0 && RUCIO_WITH_LOG != 1) || \
-    (RUCIO_WITH_TRANSFER != 0 && RUCIO_WITH_TRANSFER != 1)
+#define RUCIO_IS_BOOL_(v) ((v) == 0 || (v) == 1)
+
+#if !RUCIO_IS_BOOL_(RUCIO_WITH_TLS) || !RUCIO_IS_BOOL_(RUCIO_WITH_LOG) ||     \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_TRANSFER) ||                                  \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_USERPASS) || !RUCIO_IS_BOOL_(RUCIO_WITH_X509) || \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_SSH) || !RUCIO_IS_BOOL_(RUCIO_WITH_OIDC) ||    \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_CERT_FILES) ||                                \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_FILES) || !RUCIO_IS_BOOL_(RUCIO_WITH_ENV)
 #error "rucio-lite: the RUCIO_WITH_* switches are 0 or 1"
+#endif
+#if (RUCIO_WITH_X509 || RUCIO_WITH_SSH) && !RUCIO_WITH_TLS
+#error "rucio-lite: RUCIO_WITH_X509 and RUCIO_WITH_SSH need RUCIO_WITH_TLS"
+#endif
+#if RUCIO_WITH_CERT_FILES && !(RUCIO_WITH_FILES && RUCIO_WITH_TLS)
+#error "rucio-lite: RUCIO_WITH_CERT_FILES needs RUCIO_WITH_FILES and RUCIO_WITH_TLS"
+#endif
+#if RUCIO_WITH_OIDC && !RUCIO_WITH_ENV
+#error "rucio-lite: RUCIO_WITH_OIDC needs RUCIO_WITH_ENV"
 #endif
 #if !RUCIO_IN_RANGE_(RUCIO_PATH_MAX, 64, 4096)
 #error "rucio-lite: RUCIO_PATH_MAX must be 64 to 4096"
@@ -243,13 +301,30 @@
 
 /* ---- Build signature ---------------------------------------------------------- */
 
+/* One bit per switch. */
+#define RUCIO_FEATURE_BITS_                                                   \
+    ((unsigned long)RUCIO_WITH_TLS | (unsigned long)RUCIO_WITH_LOG << 1 |     \
+     (unsigned long)RUCIO_WITH_TRANSFER << 2 |                                \
+     (unsigned long)RUCIO_WITH_USERPASS << 3 |                                \
+     (unsigned long)RUCIO_WITH_X509 << 4 | (unsigned long)RUCIO_WITH_SSH << 5 | \
+     (unsigned long)RUCIO_WITH_OIDC << 6 |                                    \
+     (unsigned long)RUCIO_WITH_CERT_FILES << 7 |                              \
+     (unsigned long)RUCIO_WITH_FILES << 8 | (unsigned long)RUCIO_WITH_ENV << 9)
+
+/* The same switches in the words the Makefile reads (with the
+ * preprocessor) to leave the files of a feature out of the build. */
+#define RUCIO_FEATURE_LIST_                                                   \
+    TLS=RUCIO_WITH_TLS LOG=RUCIO_WITH_LOG TRANSFER=RUCIO_WITH_TRANSFER        \
+    USERPASS=RUCIO_WITH_USERPASS X509=RUCIO_WITH_X509 SSH=RUCIO_WITH_SSH      \
+    OIDC=RUCIO_WITH_OIDC CERT_FILES=RUCIO_WITH_CERT_FILES                     \
+    FILES=RUCIO_WITH_FILES ENV=RUCIO_WITH_ENV
+
 /* The switches and the sizes that shape the public structs, folded into
  * one number that rucio_client_init compares with the library's (with
  * the sizes of the structs themselves). Not a hash to trust with
  * adversaries: a check against honest mistakes. */
 #define RUCIO_BUILD_SIGNATURE                                                 \
-    (((unsigned long)RUCIO_WITH_TLS | (unsigned long)RUCIO_WITH_LOG << 1 |    \
-      (unsigned long)RUCIO_WITH_TRANSFER << 2) ^                              \
+    (RUCIO_FEATURE_BITS_ ^                                                    \
      ((unsigned long)RUCIO_PATH_MAX * 8u +                                    \
       (unsigned long)RUCIO_TOKEN_MAX * 16u +                                  \
       (unsigned long)RUCIO_SECRET_MAX * 32u +                                 \

@@ -200,9 +200,13 @@ typedef struct rucio_client {
     char query[RUCIO_URL_MAX];    /* a call's encoded query, kept across
                                      re-authentication */
     union {                       /* used at different times, never together */
-        char config[RUCIO_CONFIG_MAX];
         char body[RUCIO_BODY_MAX];
+#if RUCIO_WITH_FILES
+        char config[RUCIO_CONFIG_MAX];
+#endif
+#if RUCIO_WITH_CERT_FILES
         uint8_t cert_file[RUCIO_TLS_CERT_FILE_MAX]; /* at TLS set-up */
+#endif
     } scratch;
     uint32_t auth_requests;       /* authentications sent (statistics) */
     uint32_t call_timeout_ms;     /* resolved call_timeout_ms */

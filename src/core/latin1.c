@@ -1,4 +1,7 @@
 /* rucio-lite: UTF-8 text as ISO-8859-1 bytes (see latin1.h). */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_USERPASS /* else the Makefile leaves this file out */
 #include "core/latin1.h"
 
 #include "core/wipe.h"
@@ -90,3 +93,4 @@ rucio_latin1_result rucio_latin1_from_utf8(const char *in, char *out,
         *out_offset = 0;
     return RUCIO_LATIN1_OK;
 }
+#endif /* RUCIO_WITH_USERPASS */

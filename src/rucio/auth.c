@@ -3,19 +3,11 @@
 
 #include <string.h>
 
-#include "core/latin1.h"
 #include "core/wipe.h"
 #include "rucio/date.h"
 #include "rucio/errors.h"
-#include "rucio/pyspace.h"
 #include "rucio/request.h"
-#include "rucio/ssh_sign.h"
 #include "rucio/token_cache.h"
-
-/* Longest ssh challenge kept ("challenge-<int>-<account>-<epoch>"). */
-#define CHALLENGE_MAX 256
-/* Base64 of the signature blob for the largest supported RSA key. */
-#define SSH_SIGNATURE_MAX (((RUCIO_SSH_KEY_MAX_BITS / 8 + 20) / 3 + 1) * 4 + 1)
 
 static const struct {
     const char *name;
@@ -37,7 +29,24 @@ rucio_auth_type rucio_auth_type_from_name(const char *name)
     return RUCIO_AUTH_NONE;
 }
 
-static void forget_token(rucio_client *c)
+int rucio_auth_type_built_in(rucio_auth_type type)
+{
+    switch (type) {
+    case RUCIO_AUTH_USERPASS:
+        return RUCIO_WITH_USERPASS;
+    case RUCIO_AUTH_X509:
+    case RUCIO_AUTH_X509_PROXY:
+        return RUCIO_WITH_X509;
+    case RUCIO_AUTH_SSH:
+        return RUCIO_WITH_SSH;
+    case RUCIO_AUTH_OIDC:
+        return RUCIO_WITH_OIDC;
+    default:
+        return 1; /* token; gss and none are refused on their own */
+    }
+}
+
+void rucio_auth_forget_token(rucio_client *c)
 {
     rucio_wipe(c->token, sizeof c->token);
     c->token_expires = 0;
@@ -53,6 +62,7 @@ static int expiring(const rucio_client *c)
 
 /* ---- after the server issued a token ------------------------------------ */
 
+#if RUCIO_WITH_FILES
 /* A token cache file or directory that is not ours alone: say which and
  * why (never the content), then go on with the token in memory. */
 static void warn_cache_refused(rucio_client *c, const char *verb,
@@ -85,8 +95,14 @@ static void store_in_cache(rucio_client *c)
                   "could not write the token cache %s: %s",
                   c->settings.token_path, rucio_strerror(st));
 }
+#else
+static void store_in_cache(rucio_client *c)
+{
+    (void)c; /* no token cache without files */
+}
+#endif
 
-static rucio_status accept_token(rucio_client *c)
+rucio_status rucio_auth_accept_token(rucio_client *c)
 {
     const rucio_http_response *r = &c->response;
     const char *token = rucio_http_response_header(r, "X-Rucio-Auth-Token");
@@ -137,7 +153,7 @@ static rucio_status refused(rucio_client *c, size_t body_len)
 
 /* Send an auth request; 200 with a token is the only success. Below 400
  * the answer keeps its own class (e.g. the 206 of several accounts). */
-static rucio_status auth_call(rucio_client *c, rucio_call *call)
+rucio_status rucio_auth_send(rucio_client *c, rucio_call *call)
 {
     size_t body_len = 0;
     rucio_status st;
@@ -155,55 +171,7 @@ static rucio_status auth_call(rucio_client *c, rucio_call *call)
     return RUCIO_OK;
 }
 
-/* ---- the auth types ----------------------------------------------------- */
-
-/* A user name or password as the header value Python would send: the
- * same text in ISO-8859-1. A character it cannot carry is refused before
- * anything is sent (the Python client cannot send it either). */
-static rucio_status to_header_latin1(rucio_client *c, const char *what,
-                                     const char *text, char *out, size_t cap)
-{
-    rucio_latin1_result r = rucio_latin1_from_utf8(text, out, cap, NULL);
-
-    if (r == RUCIO_LATIN1_OK)
-        return RUCIO_OK;
-    rucio_error_set(&c->error, RUCIO_E_INVALID_ARG, "InputValidationError",
-                    what);
-    rucio_error_append(&c->error,
-                       r == RUCIO_LATIN1_OUTSIDE
-                           ? " holds a character outside ISO-8859-1 "
-                             "(Latin-1); HTTP headers carry only Latin-1, so "
-                             "the server could never receive it"
-                           : " is not valid UTF-8");
-    return RUCIO_E_INVALID_ARG;
-}
-
-static rucio_status auth_userpass(rucio_client *c)
-{
-    char username[RUCIO_SECRET_MAX], password[RUCIO_SECRET_MAX];
-    rucio_call call;
-    rucio_status st;
-
-    st = to_header_latin1(c, "the user name", c->settings.username, username,
-                          sizeof username);
-    if (st == RUCIO_OK)
-        st = to_header_latin1(c, "the password", c->settings.password,
-                              password, sizeof password);
-    if (st == RUCIO_OK) {
-        memset(&call, 0, sizeof call);
-        call.path = "auth/userpass";
-        call.extra[0].name = "X-Rucio-Username";
-        call.extra[0].value = username;
-        call.extra[1].name = "X-Rucio-Password";
-        call.extra[1].value = password;
-        call.extra_count = 2;
-        st = auth_call(c, &call);
-    }
-    rucio_wipe(username, sizeof username);
-    rucio_wipe(password, sizeof password);
-    return st == RUCIO_OK ? accept_token(c) : st;
-}
-
+#if RUCIO_WITH_X509
 /* The client certificate (or proxy) is presented by the auth connection's
  * TLS layer; the request itself carries nothing more. */
 static rucio_status auth_x509(rucio_client *c, const char *path)
@@ -213,225 +181,32 @@ static rucio_status auth_x509(rucio_client *c, const char *path)
 
     memset(&call, 0, sizeof call);
     call.path = path;
-    st = auth_call(c, &call);
-    return st == RUCIO_OK ? accept_token(c) : st;
+    st = rucio_auth_send(c, &call);
+    return st == RUCIO_OK ? rucio_auth_accept_token(c) : st;
 }
-
-static int port_rng(void *ctx, unsigned char *buf, size_t len)
-{
-    const rucio_port *port = ctx;
-
-    return port->random(port->ctx, buf, len) == RUCIO_OK ? 0 : -1;
-}
-
-static rucio_status sign_with_key(rucio_client *c, const char *key,
-                                  size_t key_len, const char *challenge,
-                                  char *signature, size_t cap)
-{
-    rucio_status st = rucio_ssh_sign(key, key_len, challenge,
-                                     strlen(challenge), port_rng, &c->port,
-                                     signature, cap, NULL);
-
-    if (st != RUCIO_OK) {
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "cannot sign the ssh challenge with the key ");
-        rucio_error_append(&c->error, c->settings.ssh_key_mem
-                                          ? "given in memory"
-                                          : c->settings.ssh_private_key);
-        rucio_error_append(&c->error, ": ");
-        rucio_error_append(&c->error, st == RUCIO_E_UNSUPPORTED
-                                          ? "only unencrypted RSA keys work"
-                                          : "not a usable RSA private key");
-        return RUCIO_E_AUTH;
-    }
-    return RUCIO_OK;
-}
-
-/* Sign the challenge with the configured key. A key file's text lives in
- * the scratch buffer only while signing and is wiped right after. */
-static rucio_status sign_challenge(rucio_client *c, const char *challenge,
-                                   char *signature, size_t cap)
-{
-    size_t key_len = 0;
-    rucio_status st;
-
-    if (c->settings.ssh_key_mem)
-        return sign_with_key(c, c->settings.ssh_key_mem,
-                             c->settings.ssh_key_mem_len, challenge,
-                             signature, cap);
-    if (!c->port.fs)
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "ssh authentication needs the port's file "
-                               "access or a key in memory");
-    st = c->port.fs->read_file(c->port.ctx, c->settings.ssh_private_key,
-                               c->scratch.body, sizeof c->scratch.body,
-                               &key_len);
-    if (st != RUCIO_OK) {
-        /* A file too large for the buffer left its beginning there. */
-        rucio_wipe(c->scratch.body, sizeof c->scratch.body);
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "cannot read the ssh private key ");
-        rucio_error_append(&c->error, c->settings.ssh_private_key);
-        return RUCIO_E_AUTH;
-    }
-    st = sign_with_key(c, c->scratch.body, key_len, challenge, signature, cap);
-    rucio_wipe(c->scratch.body, sizeof c->scratch.body);
-    return st;
-}
-
-static rucio_status auth_ssh(rucio_client *c)
-{
-    char challenge[CHALLENGE_MAX];
-    char signature[SSH_SIGNATURE_MAX];
-    const char *header;
-    rucio_call call;
-    rucio_status st;
-
-    memset(&call, 0, sizeof call);
-    call.path = "auth/ssh_challenge_token";
-    st = auth_call(c, &call);
-    if (st != RUCIO_OK)
-        return st;
-    header = rucio_http_response_header(&c->response,
-                                        "X-Rucio-SSH-Challenge-Token");
-    if (!header || !*header || strlen(header) >= sizeof challenge)
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "the server sent no usable ssh challenge");
-    rucio_strbuf_copy(challenge, sizeof challenge, header);
-    st = sign_challenge(c, challenge, signature, sizeof signature);
-    if (st != RUCIO_OK)
-        return st;
-    call.path = "auth/ssh";
-    call.extra[0].name = "X-Rucio-SSH-Signature";
-    call.extra[0].value = signature;
-    call.extra_count = 1;
-    st = auth_call(c, &call);
-    return st == RUCIO_OK ? accept_token(c) : st;
-}
-
-/* ---- WLCG bearer token discovery (oidc) ---------------------------------- */
-
-/* Strip Python-style whitespace from c->token in place; nonzero if
- * anything remains. */
-static int strip_token(rucio_client *c)
-{
-    size_t start = 0, end = strlen(c->token);
-
-    rucio_py_strip(c->token, &start, &end);
-    memmove(c->token, c->token + start, end - start);
-    c->token[end - start] = '\0';
-    return c->token[0] != '\0';
-}
-
-typedef enum found { FOUND, NOT_HERE, STOP } found;
-
-/* The file named by BEARER_TOKEN_FILE cannot be used: a clear error. */
-static found refuse_token_file(rucio_client *c, const char *path,
-                               const rucio_file_check *check)
-{
-    rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
-                    "BEARER_TOKEN_FILE ");
-    rucio_error_append(&c->error, path);
-    rucio_error_append(&c->error, check->level ? ": its directory " : " ");
-    rucio_error_append(&c->error, rucio_file_problem_text(check));
-    rucio_error_append(&c->error, "; not used");
-    return STOP;
-}
-
-/* A bearer token file, read strictly (a regular file of ours, no symbolic
- * link, no FIFO, at most RUCIO_TOKEN_MAX bytes). A file that is not there
- * moves discovery on; one that is refused ends it when the user named it
- * (named), else is skipped with a warning. */
-static found token_from_file(rucio_client *c, const char *path, int named)
-{
-    rucio_file_check check;
-    size_t len = 0;
-
-    if (!c->port.fs->read_private_file)
-        return NOT_HERE;
-    if (c->port.fs->read_private_file(c->port.ctx, path, 0, c->token,
-                                      sizeof c->token - 1, &len,
-                                      &check) == RUCIO_OK) {
-        c->token[len] = '\0';
-        return strip_token(c) ? FOUND : NOT_HERE;
-    }
-    if (check.problem == RUCIO_FILE_MISSING)
-        return NOT_HERE;
-    if (named)
-        return refuse_token_file(c, path, &check);
-    rucio_log(&c->logger, RUCIO_LOG_WARN,
-              "bearer token %s %.*s %s; skipped",
-              check.level ? "directory" : "file",
-              (int)rucio_private_path_len(path, check.level), path,
-              rucio_file_problem_text(&check));
-    return NOT_HERE;
-}
-
-static found token_from_runtime_dirs(rucio_client *c)
-{
-    const char *xdg = c->port.env->get(c->port.ctx, "XDG_RUNTIME_DIR");
-    char path[RUCIO_PATH_MAX];
-    rucio_strbuf b;
-    found f = NOT_HERE;
-
-    if (xdg && *xdg) {
-        rucio_strbuf_init(&b, path, sizeof path);
-        rucio_strbuf_puts(&b, xdg);
-        rucio_strbuf_puts(&b, "/bt_u");
-        rucio_strbuf_put_u64(&b, c->port.env->effective_uid(c->port.ctx));
-        if (b.status == RUCIO_OK)
-            f = token_from_file(c, path, 0);
-        if (f != NOT_HERE)
-            return f;
-    }
-    rucio_strbuf_init(&b, path, sizeof path);
-    rucio_strbuf_puts(&b, "/tmp/bt_u");
-    rucio_strbuf_put_u64(&b, c->port.env->effective_uid(c->port.ctx));
-    return token_from_file(c, path, 0);
-}
-
-/* BEARER_TOKEN, BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>,
- * /tmp/bt_u<uid> (rucio.common.utils.wlcg_token_discovery). STOP leaves
- * the reason in c->error. */
-static found discover_bearer_token(rucio_client *c)
-{
-    const char *value;
-    found f = NOT_HERE;
-
-    if (!c->port.env)
-        return NOT_HERE;
-    value = c->port.env->get(c->port.ctx, "BEARER_TOKEN");
-    if (value && strlen(value) < sizeof c->token) {
-        rucio_strbuf_copy(c->token, sizeof c->token, value);
-        if (strip_token(c))
-            return FOUND;
-    }
-    if (!c->port.fs)
-        return NOT_HERE;
-    value = c->port.env->get(c->port.ctx, "BEARER_TOKEN_FILE");
-    if (value && *value)
-        f = token_from_file(c, value, 1);
-    if (f == NOT_HERE)
-        f = token_from_runtime_dirs(c);
-    if (f != FOUND)
-        forget_token(c);
-    return f;
-}
+#endif
 
 /* ---- entry points ---------------------------------------------------------- */
 
 static rucio_status authenticate(rucio_client *c)
 {
     rucio_error_set(&c->error, RUCIO_OK, "", "");
+    /* Types left out of the build were refused by rucio_client_init. */
     switch (c->settings.auth_type) {
+#if RUCIO_WITH_USERPASS
     case RUCIO_AUTH_USERPASS:
-        return auth_userpass(c);
+        return rucio_auth_userpass(c);
+#endif
+#if RUCIO_WITH_X509
     case RUCIO_AUTH_X509:
         return auth_x509(c, "auth/x509");
     case RUCIO_AUTH_X509_PROXY:
         return auth_x509(c, "auth/x509_proxy");
+#endif
+#if RUCIO_WITH_SSH
     case RUCIO_AUTH_SSH:
-        return auth_ssh(c);
+        return rucio_auth_ssh(c);
+#endif
     case RUCIO_AUTH_OIDC:
         return rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO,
                                "NoAuthInformation",
@@ -456,6 +231,7 @@ static rucio_status authenticate(rucio_client *c)
     }
 }
 
+#if RUCIO_WITH_FILES
 static int token_from_cache(rucio_client *c)
 {
     rucio_file_check check;
@@ -468,19 +244,39 @@ static int token_from_cache(rucio_client *c)
         if (check.problem != RUCIO_FILE_FINE &&
             check.problem != RUCIO_FILE_MISSING)
             warn_cache_refused(c, "used", &check);
-        forget_token(c);
+        rucio_auth_forget_token(c);
         return 0;
     }
     rucio_strbuf_copy(c->token_account, sizeof c->token_account,
-                c->settings.account);
+                      c->settings.account);
     rucio_log(&c->logger, RUCIO_LOG_DEBUG, "using the cached token of %s",
               c->settings.token_path);
     return 1;
 }
+#else
+static int token_from_cache(rucio_client *c)
+{
+    (void)c; /* no token cache without files */
+    return 0;
+}
+#endif
+
+/* A token from outside the client: the WLCG bearer token of auth type
+ * oidc. */
+static rucio_bearer discovered_token(rucio_client *c)
+{
+#if RUCIO_WITH_OIDC
+    if (c->settings.auth_type == RUCIO_AUTH_OIDC)
+        return rucio_auth_discover_bearer(c);
+#else
+    (void)c;
+#endif
+    return RUCIO_BEARER_NONE;
+}
 
 rucio_status rucio_auth_ensure(rucio_client *c)
 {
-    found f = NOT_HERE;
+    rucio_bearer f = RUCIO_BEARER_NONE;
 
     if (c->token[0] && !expiring(c))
         return RUCIO_OK;
@@ -489,14 +285,14 @@ rucio_status rucio_auth_ensure(rucio_client *c)
                   "auth token expires within %d s; renewing",
                   RUCIO_TOKEN_RENEW_MARGIN);
     } else {
-        if (c->settings.auth_type == RUCIO_AUTH_OIDC)
-            f = discover_bearer_token(c);
-        if (f == FOUND || (f == NOT_HERE && token_from_cache(c)))
+        f = discovered_token(c);
+        if (f == RUCIO_BEARER_FOUND ||
+            (f == RUCIO_BEARER_NONE && token_from_cache(c)))
             return RUCIO_OK;
-        if (f == STOP)
+        if (f == RUCIO_BEARER_STOP)
             return c->error.status;
     }
-    forget_token(c);
+    rucio_auth_forget_token(c);
     return authenticate(c);
 }
 
@@ -515,21 +311,21 @@ static uint64_t token_fingerprint(const char *token)
 rucio_status rucio_auth_renew(rucio_client *c)
 {
     uint64_t refused_print;
-    found f;
+    rucio_bearer f;
 
     rucio_log(&c->logger, RUCIO_LOG_INFO,
               "the server refused the auth token; authenticating again");
     c->cache_tried = 1;
     if (c->settings.auth_type != RUCIO_AUTH_OIDC) {
-        forget_token(c);
+        rucio_auth_forget_token(c);
         return authenticate(c);
     }
     /* A bearer token comes from outside: only a different one can help. */
     refused_print = token_fingerprint(c->token);
-    f = discover_bearer_token(c);
-    if (f == FOUND && token_fingerprint(c->token) != refused_print)
+    f = discovered_token(c);
+    if (f == RUCIO_BEARER_FOUND && token_fingerprint(c->token) != refused_print)
         return RUCIO_OK;
-    if (f == STOP)
+    if (f == RUCIO_BEARER_STOP)
         return c->error.status;
     return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
                            "the server refused the bearer token");

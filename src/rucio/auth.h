@@ -27,4 +27,32 @@ rucio_status rucio_auth_renew(rucio_client *client);
  * RUCIO_AUTH_NONE for anything else. */
 rucio_auth_type rucio_auth_type_from_name(const char *name);
 
+/* Whether this build has the auth type (RUCIO_WITH_USERPASS, ...). */
+int rucio_auth_type_built_in(rucio_auth_type type);
+
+/* ---- shared by the auth types (auth_*.c) --------------------------------- */
+
+/* Send an authentication request to the auth host; RUCIO_OK only for a
+ * 200, a refusal keeps the server's reason (CannotAuthenticate). */
+struct rucio_call;
+rucio_status rucio_auth_send(rucio_client *client, struct rucio_call *call);
+
+/* Take the token of the auth response just received, cache it. */
+rucio_status rucio_auth_accept_token(rucio_client *client);
+
+void rucio_auth_forget_token(rucio_client *client);
+
+rucio_status rucio_auth_userpass(rucio_client *client); /* auth_userpass.c */
+rucio_status rucio_auth_ssh(rucio_client *client);      /* auth_ssh.c */
+
+/* What bearer token discovery found: a token (now in client->token),
+ * nothing, or a reason to stop (in client->error). */
+typedef enum rucio_bearer {
+    RUCIO_BEARER_FOUND,
+    RUCIO_BEARER_NONE,
+    RUCIO_BEARER_STOP
+} rucio_bearer;
+
+rucio_bearer rucio_auth_discover_bearer(rucio_client *client); /* auth_oidc.c */
+
 #endif /* RUCIO_AUTH_H */

@@ -39,6 +39,7 @@ rucio_status rucio_authenticate(rucio_client *c)
 }
 
 #if RUCIO_WITH_TLS
+#if RUCIO_WITH_CERT_FILES
 static int is_directory(const rucio_port *p, const char *path)
 {
     rucio_file_info info;
@@ -47,23 +48,36 @@ static int is_directory(const rucio_port *p, const char *path)
            info.type == RUCIO_FILE_DIRECTORY;
 }
 
-static void choose_ca(const rucio_client *c, rucio_tls_options *t)
+/* The CA file or directory named by the settings (or the platform's
+ * bundle), and the buffer that certificate and key files are read into:
+ * the scratch memory, not a stack array, as nothing else uses it while
+ * TLS is set up. */
+static void choose_files(rucio_client *c, rucio_tls_options *t)
 {
     const char *ca = c->settings.ca_cert;
 
-    if (c->settings.insecure)
+    t->file_buf = c->scratch.cert_file;
+    t->file_buf_len = sizeof c->scratch.cert_file;
+    if (c->settings.insecure || c->settings.ca_mem)
         return;
-    if (c->settings.ca_mem) {
-        t->ca_mem = c->settings.ca_mem;
-        t->ca_mem_len = c->settings.ca_mem_len;
-    } else if (!ca[0])
+    if (!ca[0])
         t->ca_file = RUCIO_DEFAULT_CA_FILE;
     else if (is_directory(&c->port, ca))
         t->ca_dir = ca;
     else
         t->ca_file = ca;
 }
+#endif
 
+static void choose_ca_mem(const rucio_client *c, rucio_tls_options *t)
+{
+    if (!c->settings.insecure && c->settings.ca_mem) {
+        t->ca_mem = c->settings.ca_mem;
+        t->ca_mem_len = c->settings.ca_mem_len;
+    }
+}
+
+#if RUCIO_WITH_X509
 /* x509 presents certificate and key; a proxy file holds both. */
 static void choose_client_cert(const rucio_client *c, rucio_tls_options *t)
 {
@@ -82,6 +96,7 @@ static void choose_client_cert(const rucio_client *c, rucio_tls_options *t)
         t->cert_file = s->client_proxy;
     }
 }
+#endif
 
 static rucio_status setup_tls(rucio_client *c)
 {
@@ -90,12 +105,13 @@ static rucio_status setup_tls(rucio_client *c)
     rucio_status st;
 
     memset(&t, 0, sizeof t);
-    choose_ca(c, &t);
+    choose_ca_mem(c, &t);
+#if RUCIO_WITH_CERT_FILES
+    choose_files(c, &t);
+#endif
+#if RUCIO_WITH_X509
     choose_client_cert(c, &t);
-    /* Certificate and key files are read into the scratch memory, not a
-     * stack array: nothing else uses it while TLS is set up. */
-    t.file_buf = c->scratch.cert_file;
-    t.file_buf_len = sizeof c->scratch.cert_file;
+#endif
     t.insecure = c->settings.insecure;
     st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
                                sizeof err);
@@ -183,7 +199,7 @@ rucio_status rucio_client_init(rucio_client *c,
         st = setup_tls(c);
 #endif
     /* The config text is not needed any more; it may hold a password. */
-    rucio_wipe(c->scratch.config, sizeof c->scratch.config);
+    rucio_wipe(&c->scratch, sizeof c->scratch);
     if (st != RUCIO_OK)
         return st;
     c->call_timeout_ms =

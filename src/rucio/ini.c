@@ -12,6 +12,9 @@
  * result, through the interpolation. Line numbers are only needed for
  * error reports, so lookups count them then rather than store them.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
 #include "rucio/ini.h"
 
 #include <string.h>
@@ -999,3 +1002,4 @@ rucio_status rucio_ini_get_bool(const char *text, size_t len,
     (void)rucio_ini_parse(&ini, text, len, NULL);
     return rucio_ini_lookup_bool(&ini, section, key, out, err);
 }
+#endif /* RUCIO_WITH_FILES */

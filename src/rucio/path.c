@@ -6,6 +6,9 @@
  * moved in front of it with an in-place rotation, so no second buffer is
  * needed; normalisation only ever shortens the path and runs in place.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
 #include "rucio/path.h"
 
 #include <string.h>
@@ -343,3 +346,4 @@ rucio_status rucio_expand_path(const rucio_port *port, const char *in,
         st = make_absolute(port, out, cap, &n);
     return finish(st, out, cap);
 }
+#endif /* RUCIO_WITH_FILES */

@@ -1,4 +1,7 @@
 /* rucio-lite: Python's whitespace set (str.isspace) over UTF-8 text. */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_FILES || RUCIO_WITH_OIDC /* else the Makefile leaves this file out */
 #include "rucio/pyspace.h"
 
 #include <string.h>
@@ -63,3 +66,4 @@ void rucio_py_strip(const char *s, size_t *start, size_t *end)
            (k = rucio_py_space_len_before(s + *start, *end - *start)) != 0)
         *end -= k;
 }
+#endif /* RUCIO_WITH_FILES || RUCIO_WITH_OIDC */

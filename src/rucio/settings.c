@@ -19,7 +19,9 @@ typedef struct source {
     const rucio_client_options *opt;
     const char *text;         /* rucio.cfg, or NULL when there is none */
     size_t len;
+#if RUCIO_WITH_FILES
     rucio_ini ini;            /* its index (about 10 KiB, see ini.h) */
+#endif
     char searched[RUCIO_ERROR_MAX]; /* paths tried, for ConfigNotFound */
 } source;
 
@@ -41,10 +43,12 @@ static const char *env(const source *s, const char *name)
 {
     const rucio_port *p = &s->c->port;
 
-    return p->env ? p->env->get(p->ctx, name) : NULL;
+    return RUCIO_WITH_ENV && p->env ? p->env->get(p->ctx, name) : NULL;
 }
 
 /* ---- finding and reading rucio.cfg --------------------------------------- */
+
+#if RUCIO_WITH_FILES
 
 static rucio_status load_config(source *s, const char *path)
 {
@@ -128,8 +132,13 @@ static rucio_status find_config(source *s)
 {
     const char *path = s->opt->config_path;
 
-    if (s->opt->no_config || !s->c->port.fs)
+    if (s->opt->no_config)
         return RUCIO_OK;
+    if (!s->c->port.fs)
+        return path ? fail(s, RUCIO_E_PORT, "ConfigLoadingError",
+                           "a rucio.cfg is named, but the port has no file "
+                           "functions to read it")
+                    : RUCIO_OK;
     if (!path)
         path = env(s, "RUCIO_CONFIG");
     if (!path)
@@ -139,8 +148,6 @@ static rucio_status find_config(source *s)
                     "configuration file path too long");
     return load_config(s, path);
 }
-
-/* ---- reading values --------------------------------------------------------- */
 
 /* [client] key of rucio.cfg into out. */
 static found config_value(source *s, const char *key, char *out, size_t cap)
@@ -162,6 +169,30 @@ static found config_value(source *s, const char *key, char *out, size_t cap)
     append(s, key);
     return FAILED;
 }
+
+#else
+/* No filesystem in this build: every value comes from the options (and
+ * the environment). */
+static rucio_status find_config(source *s)
+{
+    if (!s->opt->config_path)
+        return RUCIO_OK;
+    return fail(s, RUCIO_E_UNSUPPORTED, "ConfigLoadingError",
+                "this rucio-lite reads no rucio.cfg (RUCIO_WITH_FILES=0): "
+                "pass the settings in rucio_client_options");
+}
+
+static found config_value(source *s, const char *key, char *out, size_t cap)
+{
+    (void)s;
+    (void)key;
+    (void)out;
+    (void)cap;
+    return ABSENT;
+}
+#endif /* RUCIO_WITH_FILES */
+
+/* ---- reading values --------------------------------------------------------- */
 
 static found copy_value(source *s, const char *what, const char *value,
                         char *out, size_t cap)
@@ -197,7 +228,8 @@ static found lookup(source *s, const char *option, const char *env_name,
  * Without files nothing was looked for: the caller must pass it. */
 static rucio_status missing(source *s, const char *prefix, const char *key)
 {
-    if (!s->text && !s->opt->no_config && s->c->port.fs) {
+    if (RUCIO_WITH_FILES && !s->text && !s->opt->no_config &&
+        s->c->port.fs) {
         fail(s, RUCIO_E_CONFIG_NOT_FOUND, "ConfigNotFound",
              "Could not load Rucio configuration file. Rucio looked in "
              "the following paths for a configuration file, in order: ");
@@ -227,22 +259,6 @@ static rucio_status require(source *s, const char *option, const char *env_name,
     }
 }
 
-/* _expand_path on a resolved value, in place. */
-static rucio_status expand(source *s, char *path, size_t cap)
-{
-    char expanded[RUCIO_PATH_MAX];
-
-    if (rucio_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
-            RUCIO_OK ||
-        strlen(expanded) >= cap) {
-        fail(s, RUCIO_E_CONFIG, "ConfigurationError",
-             "cannot expand the path ");
-        append(s, path);
-        return RUCIO_E_CONFIG;
-    }
-    return rucio_strbuf_copy(path, cap, expanded);
-}
-
 /* ---- hosts, account, VO, auth type -------------------------------------- */
 
 static rucio_status check_host(source *s, const char *host)
@@ -260,6 +276,13 @@ static rucio_status check_host(source *s, const char *host)
                  ? "ClientProtocolNotSupported"
                  : "ConfigurationError",
              "not a usable http or https server URL: '");
+    } else if (url.https && !RUCIO_WITH_TLS) {
+        fail(s, RUCIO_E_UNSUPPORTED, "ClientProtocolNotSupported",
+             "this rucio-lite is built without TLS (RUCIO_WITH_TLS=0), so "
+             "only http:// servers can be reached: '");
+        append(s, host);
+        append(s, "'");
+        return RUCIO_E_UNSUPPORTED;
     } else {
         return RUCIO_OK;
     }
@@ -331,10 +354,35 @@ static rucio_status resolve_auth_type(source *s)
         append(s, "' not supported");
         return RUCIO_E_AUTH;
     }
+    if (!rucio_auth_type_built_in(st->auth_type)) {
+        fail(s, RUCIO_E_UNSUPPORTED, "CannotAuthenticate", "auth type '");
+        append(s, st->auth_type_name);
+        append(s, "' is left out of this build of rucio-lite (its "
+                  "RUCIO_WITH_* switch in rucio/build_config.h is 0)");
+        return RUCIO_E_UNSUPPORTED;
+    }
     return RUCIO_OK;
 }
 
 /* ---- TLS trust ------------------------------------------------------------- */
+
+#if RUCIO_WITH_CERT_FILES
+/* _expand_path on a resolved value, in place. */
+static rucio_status expand(source *s, char *path, size_t cap)
+{
+    char expanded[RUCIO_PATH_MAX];
+
+    if (rucio_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
+            RUCIO_OK ||
+        strlen(expanded) >= cap) {
+        fail(s, RUCIO_E_CONFIG, "ConfigurationError",
+             "cannot expand the path ");
+        append(s, path);
+        return RUCIO_E_CONFIG;
+    }
+    return rucio_strbuf_copy(path, cap, expanded);
+}
+#endif
 
 int rucio_settings_use_https(const rucio_settings *settings)
 {
@@ -348,12 +396,23 @@ int rucio_settings_use_https(const rucio_settings *settings)
 static rucio_status resolve_ca(source *s)
 {
     rucio_settings *st = &s->c->settings;
-    const char *dir = env(s, "X509_CERT_DIR");
+    const char *dir;
     found f;
 
     st->insecure = s->opt->insecure;
     if (!rucio_settings_use_https(st))
         return RUCIO_OK;
+#if !RUCIO_WITH_CERT_FILES
+    (void)dir;
+    (void)f;
+    if (!s->opt->ca_cert && (s->opt->ca_mem || st->insecure))
+        return RUCIO_OK;
+    return fail(s, RUCIO_E_UNSUPPORTED, "ConfigurationError",
+                "this rucio-lite reads no certificate files "
+                "(RUCIO_WITH_CERT_FILES=0): give the trusted CA in memory "
+                "(ca_mem)");
+#else
+    dir = env(s, "X509_CERT_DIR");
     if (s->opt->ca_cert)
         f = copy_value(s, "ca_cert", s->opt->ca_cert, st->ca_cert,
                        sizeof st->ca_cert);
@@ -364,6 +423,7 @@ static rucio_status resolve_ca(source *s)
                                sizeof st->ca_cert)) == FOUND)
         return expand(s, st->ca_cert, sizeof st->ca_cert);
     return f == FAILED ? s->c->error.status : RUCIO_OK;
+#endif
 }
 
 /* ---- credentials ------------------------------------------------------------ */
@@ -381,6 +441,7 @@ static rucio_status resolve_userpass(source *s)
     return rc;
 }
 
+#if RUCIO_WITH_CERT_FILES
 static rucio_status file_check(source *s, const char *path, int want_regular,
                                const char *cls, const char *message,
                                rucio_file_info *out)
@@ -511,6 +572,28 @@ static rucio_status resolve_ssh(source *s)
     return rc;
 }
 
+#endif /* RUCIO_WITH_CERT_FILES */
+
+/* The files of an x509, x509_proxy or ssh credential. */
+static rucio_status resolve_credential_files(source *s)
+{
+#if RUCIO_WITH_CERT_FILES
+    switch (s->c->settings.auth_type) {
+    case RUCIO_AUTH_X509:
+        return resolve_x509(s);
+    case RUCIO_AUTH_X509_PROXY:
+        return resolve_proxy(s);
+    default:
+        return resolve_ssh(s);
+    }
+#else
+    return fail(s, RUCIO_E_UNSUPPORTED, "CannotAuthenticate",
+                "this rucio-lite reads no certificate or key files "
+                "(RUCIO_WITH_CERT_FILES=0): give the credential in memory "
+                "(client_cert_mem, client_key_mem or ssh_key_mem)");
+#endif
+}
+
 static rucio_status resolve_token(source *s)
 {
     rucio_client *c = s->c;
@@ -539,27 +622,29 @@ static void borrow_memory_credentials(source *s)
     st->ssh_key_mem_len = o->ssh_key_mem_len;
 }
 
+/* An x509, x509_proxy or ssh credential given in memory. */
+static int credential_in_memory(const source *s)
+{
+    if (s->c->settings.auth_type == RUCIO_AUTH_SSH)
+        return s->opt->ssh_key_mem != NULL;
+    return s->opt->client_cert_mem != NULL;
+}
+
 /* Files are only looked at when the port can reach them and no
  * in-memory credential replaces them. */
 static rucio_status resolve_credentials(source *s)
 {
-    int files = s->c->port.fs != NULL;
-
     borrow_memory_credentials(s);
-    if (s->opt->client_cert_mem)
-        files = 0;
-    if (s->c->settings.auth_type == RUCIO_AUTH_SSH && s->opt->ssh_key_mem)
-        files = 0;
-
     switch (s->c->settings.auth_type) {
     case RUCIO_AUTH_USERPASS:
         return resolve_userpass(s);
     case RUCIO_AUTH_X509:
-        return files ? resolve_x509(s) : RUCIO_OK;
     case RUCIO_AUTH_X509_PROXY:
-        return files ? resolve_proxy(s) : RUCIO_OK;
     case RUCIO_AUTH_SSH:
-        return files ? resolve_ssh(s) : RUCIO_OK;
+        if (credential_in_memory(s) ||
+            (RUCIO_WITH_CERT_FILES && !s->c->port.fs))
+            return RUCIO_OK;
+        return resolve_credential_files(s);
     case RUCIO_AUTH_TOKEN:
         return resolve_token(s);
     default:
@@ -570,6 +655,7 @@ static rucio_status resolve_credentials(source *s)
 /* ---- the rest ---------------------------------------------------------------- */
 
 /* A token given by the caller is not cached, nor is a discovered one. */
+#if RUCIO_WITH_FILES
 static rucio_status resolve_token_path(source *s)
 {
     rucio_settings *st = &s->c->settings;
@@ -592,6 +678,13 @@ static rucio_status resolve_token_path(source *s)
     }
     return RUCIO_OK;
 }
+#else
+static rucio_status resolve_token_path(source *s)
+{
+    s->c->settings.token_path[0] = '\0'; /* no files: no token cache */
+    return RUCIO_OK;
+}
+#endif
 
 /* [client] request_retries: an integer, else the default (as Python). */
 static void resolve_retries(source *s)

@@ -9,6 +9,9 @@
  * bytes live in one stack buffer that is wiped on every path; mbedTLS
  * wipes its own copies when the pk context is freed.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_SSH /* else the Makefile leaves this file out */
 #include "rucio/ssh_sign.h"
 
 #include <stdint.h>
@@ -555,3 +558,4 @@ rucio_status rucio_ssh_sign(const char *key, size_t key_len,
     mbedtls_pk_free(&pk);
     return st;
 }
+#endif /* RUCIO_WITH_SSH */

@@ -1,4 +1,7 @@
 /* rucio-lite: the token cache file, shared with the Python client. */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
 #include "rucio/token_cache.h"
 
 #include <string.h>
@@ -260,3 +263,4 @@ const char *rucio_file_problem_text(const rucio_file_check *check)
 {
     return problem_text(check->problem, check->level);
 }
+#endif /* RUCIO_WITH_FILES */

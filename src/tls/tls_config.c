@@ -7,6 +7,9 @@
  * The generator is seeded from port->random only: no mbedtls_entropy
  * context and no global state of ours.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_TLS /* else the Makefile leaves this file out */
 #include "rucio/tls.h"
 #include "tls/tls_internal.h"
 
@@ -130,7 +133,7 @@ static rucio_status check_ca_result(rucio_tls_config *cfg, size_t before,
     return RUCIO_OK;
 }
 
-#if defined(MBEDTLS_FS_IO)
+#if RUCIO_WITH_CERT_FILES && defined(MBEDTLS_FS_IO)
 static rucio_status load_ca_files(rucio_tls_config *cfg,
                                   const rucio_tls_options *opt, char *err,
                                   size_t cap)
@@ -160,8 +163,10 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
 {
     (void)cfg;
     if (opt->ca_file || opt->ca_dir)
-        return fail(err, cap, 0, "CA %s: this mbedTLS has no file support "
-                                 "(MBEDTLS_FS_IO); pass the CA in memory",
+        return fail(err, cap, 0, "CA %s: this build reads no CA files "
+                                 "(RUCIO_WITH_CERT_FILES=0, or mbedTLS "
+                                 "without MBEDTLS_FS_IO); pass the CA in "
+                                 "memory",
                     opt->ca_file ? opt->ca_file : opt->ca_dir);
     return RUCIO_OK;
 }
@@ -188,6 +193,7 @@ static rucio_status load_cas(rucio_tls_config *cfg,
 
 /* ---- client certificate and key --------------------------------------------- */
 
+#if RUCIO_WITH_X509
 /* id-pe-proxyCertInfo, 1.3.6.1.5.5.7.1.14 (RFC 3820). */
 static const unsigned char OID_PROXY_CERT_INFO[] = {0x2b, 0x06, 0x01, 0x05,
                                                     0x05, 0x07, 0x01, 0x0e};
@@ -304,6 +310,7 @@ static rucio_status load_key(rucio_tls_config *cfg, const unsigned char *data,
     return RUCIO_OK;
 }
 
+#if RUCIO_WITH_CERT_FILES
 /* Read path whole into buf and NUL-terminate it (PEM parsers need the
  * terminator, counted in *out_len as mbedTLS expects for PEM). */
 static rucio_status read_whole_file(rucio_tls_config *cfg, const char *path,
@@ -359,6 +366,17 @@ static rucio_status load_cert_files(rucio_tls_config *cfg,
     mbedtls_platform_zeroize(buf, opt->file_buf_len);
     return st;
 }
+#else
+static rucio_status load_cert_files(rucio_tls_config *cfg,
+                                    const rucio_tls_options *opt, char *err,
+                                    size_t cap)
+{
+    (void)cfg;
+    return fail(err, cap, 0, "cannot read %s: this build reads no "
+                             "certificate files (RUCIO_WITH_CERT_FILES=0); "
+                             "pass it in memory", opt->cert_file);
+}
+#endif
 
 static rucio_status load_cert_mem(rucio_tls_config *cfg,
                                   const rucio_tls_options *opt, char *err,
@@ -417,6 +435,18 @@ static rucio_status load_client_cert(rucio_tls_config *cfg,
     cfg->has_own_cert = 1;
     return RUCIO_OK;
 }
+#else
+static rucio_status load_client_cert(rucio_tls_config *cfg,
+                                     const rucio_tls_options *opt, char *err,
+                                     size_t cap)
+{
+    (void)cfg;
+    if (opt->cert_file || opt->cert_mem || opt->key_file || opt->key_mem)
+        return fail(err, cap, 0, "client certificates are left out of this "
+                                 "build (RUCIO_WITH_X509=0)");
+    return RUCIO_OK;
+}
+#endif /* RUCIO_WITH_X509 */
 
 /* ---- mbedtls_ssl_config ------------------------------------------------------ */
 
@@ -585,3 +615,4 @@ void rucio_tls_config_free(rucio_tls_config *cfg)
     mbedtls_pk_free(&cfg->own_key);
     cfg->has_own_cert = 0;
 }
+#endif /* RUCIO_WITH_TLS */

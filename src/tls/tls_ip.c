@@ -5,6 +5,9 @@
  * network headers outside the port. Why the check is ours and not
  * mbedTLS's is explained in tls_internal.h.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_TLS /* else the Makefile leaves this file out */
 #include "tls/tls_internal.h"
 
 #include <string.h>
@@ -280,3 +283,4 @@ int rucio_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
     }
     return 0;
 }
+#endif /* RUCIO_WITH_TLS */
