@@ -15,6 +15,7 @@
 #define RUCIO_WITH_SSH 0
 #define RUCIO_WITH_FILES 0
 #define RUCIO_WITH_ENV 0
+#define RUCIO_WITH_ERROR_CODES 0  /* 3.4 KB of flash; classes still named */
 
 #define RUCIO_PATH_MAX 64
 #define RUCIO_TOKEN_MAX 3200

@@ -84,6 +84,14 @@
 #define RUCIO_WITH_OIDC RUCIO_WITH_ENV
 #endif
 
+/* Rucio's error codes: the table of its exception classes that gives
+ * rucio_error.code its value (52 for RSENotFound, ...), as the Python
+ * client's exceptions carry it; about 3.4 KB of flash. Without it code is
+ * 0 and the class name is still reported. */
+#ifndef RUCIO_WITH_ERROR_CODES
+#define RUCIO_WITH_ERROR_CODES 1
+#endif
+
 /* ---- Client sizes (bytes unless said otherwise) ---------------------------- */
 
 /* File paths: certificates, keys, token files, rucio.cfg. 64 to 4096. */
@@ -230,7 +238,8 @@
     !RUCIO_IS_BOOL_(RUCIO_WITH_USERPASS) || !RUCIO_IS_BOOL_(RUCIO_WITH_X509) || \
     !RUCIO_IS_BOOL_(RUCIO_WITH_SSH) || !RUCIO_IS_BOOL_(RUCIO_WITH_OIDC) ||    \
     !RUCIO_IS_BOOL_(RUCIO_WITH_CERT_FILES) ||                                \
-    !RUCIO_IS_BOOL_(RUCIO_WITH_FILES) || !RUCIO_IS_BOOL_(RUCIO_WITH_ENV)
+    !RUCIO_IS_BOOL_(RUCIO_WITH_FILES) || !RUCIO_IS_BOOL_(RUCIO_WITH_ENV) ||  \
+    !RUCIO_IS_BOOL_(RUCIO_WITH_ERROR_CODES)
 #error "rucio-lite: the RUCIO_WITH_* switches are 0 or 1"
 #endif
 #if (RUCIO_WITH_X509 || RUCIO_WITH_SSH) && !RUCIO_WITH_TLS
@@ -309,7 +318,8 @@
      (unsigned long)RUCIO_WITH_X509 << 4 | (unsigned long)RUCIO_WITH_SSH << 5 | \
      (unsigned long)RUCIO_WITH_OIDC << 6 |                                    \
      (unsigned long)RUCIO_WITH_CERT_FILES << 7 |                              \
-     (unsigned long)RUCIO_WITH_FILES << 8 | (unsigned long)RUCIO_WITH_ENV << 9)
+     (unsigned long)RUCIO_WITH_FILES << 8 | (unsigned long)RUCIO_WITH_ENV << 9 | \
+     (unsigned long)RUCIO_WITH_ERROR_CODES << 10)
 
 /* The same switches in the words the Makefile reads (with the
  * preprocessor) to leave the files of a feature out of the build. */
@@ -317,7 +327,8 @@
     TLS=RUCIO_WITH_TLS LOG=RUCIO_WITH_LOG TRANSFER=RUCIO_WITH_TRANSFER        \
     USERPASS=RUCIO_WITH_USERPASS X509=RUCIO_WITH_X509 SSH=RUCIO_WITH_SSH      \
     OIDC=RUCIO_WITH_OIDC CERT_FILES=RUCIO_WITH_CERT_FILES                     \
-    FILES=RUCIO_WITH_FILES ENV=RUCIO_WITH_ENV
+    FILES=RUCIO_WITH_FILES ENV=RUCIO_WITH_ENV                                 \
+    ERROR_CODES=RUCIO_WITH_ERROR_CODES
 
 /* The switches and the sizes that shape the public structs, folded into
  * one number that rucio_client_init compares with the library's (with

@@ -6,6 +6,11 @@
 
 #include "json/json.h"
 
+/* The code the Python client uses for a server class it does not know:
+ * it raises a plain RucioException. */
+#define GENERIC_RUCIO_CODE 1
+
+#if RUCIO_WITH_ERROR_CODES
 typedef struct exception_entry {
     const char *name;
     int code;
@@ -16,10 +21,6 @@ static const exception_entry exception_table[] = {
 };
 
 #define EXCEPTION_COUNT (sizeof exception_table / sizeof exception_table[0])
-
-/* The code the Python client uses for a server class it does not know:
- * it raises a plain RucioException. */
-#define GENERIC_RUCIO_CODE 1
 
 static int compare_entry(const void *key, const void *entry)
 {
@@ -36,6 +37,13 @@ int rucio_exception_code(const char *exception_class)
 
     return e ? e->code : 0;
 }
+#else
+int rucio_exception_code(const char *exception_class)
+{
+    (void)exception_class;
+    return 0; /* no table in this build: classes only */
+}
+#endif
 
 rucio_status rucio_error_set(rucio_error *e, rucio_status status,
                              const char *exception_class, const char *message)
@@ -112,7 +120,7 @@ rucio_status rucio_error_from_response(rucio_error *e,
         set_no_information(e, resp->status);
     e->http_status = resp->status;
     e->code = rucio_exception_code(e->exception_class);
-    if (!e->code)
+    if (!e->code && RUCIO_WITH_ERROR_CODES)
         e->code = GENERIC_RUCIO_CODE;
     e->status = (resp->status == 401 ||
                  strcmp(e->exception_class, "CannotAuthenticate") == 0)

@@ -22,6 +22,10 @@
 
 #define FIXTURE_MAX 16384
 
+/* An error code as this build reports it: 0 without the table
+ * (RUCIO_WITH_ERROR_CODES=0). */
+#define CODE(n) (RUCIO_WITH_ERROR_CODES ? (n) : 0)
+
 /* A captured response split into head (parsed) and body. */
 typedef struct parsed {
     char raw[FIXTURE_MAX];
@@ -73,7 +77,7 @@ static void test_rse_not_found_from_body(void **state)
     assert_string_equal(e.exception_class, "RSENotFound");
     assert_string_equal(e.message,
                         "RSE 'NO-SUCH-RSE' cannot be found in vo 'def'");
-    assert_int_equal(e.code, 52);
+    assert_int_equal(e.code, CODE(52));
     assert_int_equal(e.http_status, 500);
     assert_int_equal(e.status, RUCIO_E_SERVER);
 }
@@ -90,7 +94,7 @@ static void test_access_denied_body_message_is_whole(void **state)
     assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "AccessDenied");
-    assert_int_equal(e.code, 2);
+    assert_int_equal(e.code, CODE(2));
     assert_string_equal(e.message,
                         "Account nosign can not get signed URL for "
                         "rse=GCS-SITE, service=gcs, operation=read, "
@@ -109,7 +113,7 @@ static void test_headers_only_message_truncated_by_server(void **state)
     assert_int_equal(rucio_error_from_response(&e, &p.resp, NULL, 0),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "AccessDenied");
-    assert_int_equal(e.code, 2);
+    assert_int_equal(e.code, CODE(2));
     assert_int_equal(strlen(e.message), 125 + 3);
     assert_memory_equal(e.message, full.message, 125);
     assert_string_equal(e.message + 125, "...");
@@ -133,7 +137,7 @@ static void test_headers_used_when_body_not_an_object(void **state)
     rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "DatabaseException");
     assert_string_equal(e.message, "pool exhausted");
-    assert_int_equal(e.code, 10);
+    assert_int_equal(e.code, CODE(10));
 }
 
 /* Body and headers are consulted field by field, as _get_exception does. */
@@ -151,7 +155,7 @@ static void test_body_class_with_header_message(void **state)
     rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "Duplicate");
     assert_string_equal(e.message, "from the header");
-    assert_int_equal(e.code, 14);
+    assert_int_equal(e.code, CODE(14));
 }
 
 static void test_no_information_500(void **state)
@@ -169,7 +173,7 @@ static void test_no_information_500(void **state)
     assert_string_equal(e.exception_class, "RucioException");
     assert_string_equal(e.message,
                         "no error information passed (http status code: 500)");
-    assert_int_equal(e.code, 1);
+    assert_int_equal(e.code, CODE(1));
     assert_int_equal(e.http_status, 500);
 }
 
@@ -200,7 +204,7 @@ static void test_no_information_real_206(void **state)
     assert_string_equal(e.exception_class, "RucioException");
     assert_string_equal(e.message,
                         "no error information passed (http status code: 206)");
-    assert_int_equal(e.code, 1);
+    assert_int_equal(e.code, CODE(1));
 }
 
 /* ValueError is not a Rucio class: kept as text, with RucioException's
@@ -216,9 +220,9 @@ static void test_value_error_kept_with_code_1(void **state)
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "ValueError");
     assert_string_equal(e.message, "Token must be set.");
-    assert_int_equal(e.code, 1);
+    assert_int_equal(e.code, CODE(1));
     assert_int_equal(e.http_status, 400);
-    assert_int_equal(rucio_exception_code("ValueError"), 0);
+    assert_int_equal(rucio_exception_code("ValueError"), CODE(0));
 }
 
 static void test_unknown_class_from_headers_code_1(void **state)
@@ -234,7 +238,7 @@ static void test_unknown_class_from_headers_code_1(void **state)
     rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "KeyError");
     assert_string_equal(e.message, "'vo'");
-    assert_int_equal(e.code, 1);
+    assert_int_equal(e.code, CODE(1));
 }
 
 static void test_cannot_authenticate_401_is_auth(void **state)
@@ -248,7 +252,7 @@ static void test_cannot_authenticate_401_is_auth(void **state)
                      RUCIO_E_AUTH);
     assert_string_equal(e.exception_class, "CannotAuthenticate");
     assert_string_equal(e.message, "Cannot authenticate with given credentials");
-    assert_int_equal(e.code, 4);
+    assert_int_equal(e.code, CODE(4));
     assert_int_equal(e.http_status, 401);
 }
 
@@ -264,7 +268,7 @@ static void test_any_401_is_auth(void **state)
                       "Content-Length: 0\r\n\r\n");
     assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_AUTH);
-    assert_int_equal(e.code, 24);
+    assert_int_equal(e.code, CODE(24));
     /* and CannotAuthenticate is one even on a 500 (/auth/validate) */
     parse_literal(&p, "HTTP/1.1 500 INTERNAL SERVER ERROR\r\n"
                       "ExceptionClass: CannotAuthenticate\r\n"
@@ -284,7 +288,7 @@ static void test_unsupported_content_type_real_406(void **state)
     assert_string_equal(e.exception_class, "UnsupportedRequestedContentType");
     assert_string_equal(e.message, "The requested content type text/html is not "
                                    "supported. Use ['application/json'].");
-    assert_int_equal(e.code, 89);
+    assert_int_equal(e.code, CODE(89));
 }
 
 /* A body message longer than the error buffer never overflows it. */
@@ -315,14 +319,14 @@ static void test_overlong_body_message_stays_bounded(void **state)
 static void test_codes_named_in_the_protocol_notes(void **state)
 {
     (void)state;
-    assert_int_equal(rucio_exception_code("AccessDenied"), 2);
-    assert_int_equal(rucio_exception_code("CannotAuthenticate"), 4);
-    assert_int_equal(rucio_exception_code("RSENotFound"), 52);
-    assert_int_equal(rucio_exception_code("UnsupportedRequestedContentType"), 89);
-    assert_int_equal(rucio_exception_code("RucioException"), 1);
-    assert_int_equal(rucio_exception_code("rsenotfound"), 0);
-    assert_int_equal(rucio_exception_code(""), 0);
-    assert_int_equal(rucio_exception_code("RSENotFoundX"), 0);
+    assert_int_equal(rucio_exception_code("AccessDenied"), CODE(2));
+    assert_int_equal(rucio_exception_code("CannotAuthenticate"), CODE(4));
+    assert_int_equal(rucio_exception_code("RSENotFound"), CODE(52));
+    assert_int_equal(rucio_exception_code("UnsupportedRequestedContentType"), CODE(89));
+    assert_int_equal(rucio_exception_code("RucioException"), CODE(1));
+    assert_int_equal(rucio_exception_code("rsenotfound"), CODE(0));
+    assert_int_equal(rucio_exception_code(""), CODE(0));
+    assert_int_equal(rucio_exception_code("RSENotFoundX"), CODE(0));
 }
 
 /* exception_codes.txt was written by exception_codes.py from instances of
@@ -343,7 +347,7 @@ static void test_codes_match_the_real_package(void **state)
         if (line[0] == '#')
             continue;
         assert_int_equal(sscanf(line, "%127s %d", name, &code), 2);
-        if (rucio_exception_code(name) != code)
+        if (rucio_exception_code(name) != CODE(code))
             fail_msg("%s: rucio-lite says %d, rucio says %d", name,
                      rucio_exception_code(name), code);
         checked++;
@@ -362,11 +366,11 @@ static void test_error_set_looks_up_code_and_clears_http_status(void **state)
     assert_int_equal(rucio_error_set(&e, RUCIO_E_MISSING_PARAM,
                                      "MissingClientParameter", "x"),
                      RUCIO_E_MISSING_PARAM);
-    assert_int_equal(e.code, 42);
+    assert_int_equal(e.code, CODE(42));
     assert_int_equal(e.http_status, 0);
     assert_string_equal(e.message, "x");
     rucio_error_set(&e, RUCIO_OK, "", "");
-    assert_int_equal(e.code, 0);
+    assert_int_equal(e.code, CODE(0));
     assert_string_equal(e.exception_class, "");
 }
 
