@@ -3,11 +3,20 @@
  * connection through it to a local server, verify the server against the
  * CA held in flash, fetch a page, and report the RAM figures.
  *
+ * Then the library's own TLS layer (src/tls) with this build's 4 KiB
+ * receive records: a 10 KiB body from a server that honours the maximum
+ * fragment length the library asks for arrives whole, and a server that
+ * sends a larger record, in the handshake or after it, is named as one
+ * that ignores it (tests/firmware/oversized_server.py).
+ *
  * The test passes its parameters on the emulator's command line
- * (-semihosting-config arg=...): "host=localhost port=NNNN". The console
+ * (-semihosting-config arg=...): "host=localhost port=NNNN", and for the
+ * library's part "www=NNNN late=NNNN early=NNNN" (the honouring server,
+ * and the oversized record after and in the handshake). The console
  * gets one "CHECK <name> ok" or "CHECK <name> FAIL <why>" line per check,
  * which tests/firmware/fw-test.sh turns into PASS/FAIL lines.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +26,7 @@
 
 #include "board/board.h"
 #include "fw.h"
+#include "rucio/tls.h"
 
 extern const unsigned char fw_ca_pem[];
 extern const size_t fw_ca_pem_len;
@@ -200,9 +210,125 @@ static int session(rucio_modem *modem, const char *host, uint16_t port,
 
 static rucio_modem modem;
 
+/* ---- the library's TLS layer with small records ---- */
+
+static rucio_port lib_port;
+static rucio_tls_config lib_cfg;
+static rucio_tls_conn lib_conn;
+
+#define BIG_PATH "/big.txt" /* 10 KiB, served by openssl s_server -WWW */
+#define BIG_BODY 10240L
+
+struct fetch {
+    rucio_status st;
+    long bytes; /* received, HTTP head included */
+    char why[96]; /* rucio_tls_describe's text, as the HTTP layer keeps it */
+};
+
+static uint64_t lib_deadline(void)
+{
+    return lib_port.now_ms(lib_port.ctx) + IO_TIMEOUT_MS;
+}
+
+/* Send the request and read until the server closes. */
+static void lib_exchange(struct fetch *f)
+{
+    static const char req[] = "GET " BIG_PATH " HTTP/1.0\r\n\r\n";
+    uint8_t buf[256];
+    size_t n = 0;
+    rucio_io io = rucio_tls_send(&lib_conn, (const uint8_t *)req, sizeof req - 1,
+                                 lib_deadline(), &n);
+
+    if (io != RUCIO_IO_DATA || n != sizeof req - 1) {
+        f->st = RUCIO_E_IO;
+        rucio_tls_describe(&lib_conn, f->why, sizeof f->why);
+        return;
+    }
+    while ((io = rucio_tls_recv(&lib_conn, buf, sizeof buf, lib_deadline(), &n)) ==
+           RUCIO_IO_DATA)
+        f->bytes += (long)n;
+    if (io != RUCIO_IO_EOF) {
+        f->st = io == RUCIO_IO_TIMEOUT ? RUCIO_E_TIMEOUT : RUCIO_E_IO;
+        rucio_tls_describe(&lib_conn, f->why, sizeof f->why);
+    }
+}
+
+/* GET BIG_PATH from localhost:port through the library's TLS layer. */
+static struct fetch lib_fetch(const char *host, uint16_t port)
+{
+    struct fetch f = {RUCIO_OK, 0, ""};
+    rucio_socket sock = RUCIO_SOCKET_INVALID;
+
+    f.st = lib_port.connect(lib_port.ctx, host, port, lib_deadline(), &sock);
+    if (f.st != RUCIO_OK) {
+        (void)snprintf(f.why, sizeof f.why, "connect: %s", rucio_strerror(f.st));
+        return f;
+    }
+    f.st = rucio_tls_handshake(&lib_conn, sock, "localhost", 0, lib_deadline());
+    if (f.st != RUCIO_OK)
+        rucio_tls_describe(&lib_conn, f.why, sizeof f.why);
+    else
+        lib_exchange(&f);
+    rucio_tls_shutdown(&lib_conn);
+    lib_port.close(lib_port.ctx, sock);
+    fw_print("tls: library: GET %s from port %u -> %s, %ld bytes\n", BIG_PATH,
+             (unsigned)port, rucio_strerror(f.st), f.bytes);
+    if (f.why[0] != '\0') /* a line of its own: fw_print's lines end at 160 */
+        fw_print("tls: library: error: %s\n", f.why);
+    return f;
+}
+
+/* A failure named as a record the server should not have sent. */
+static void expect_oversized(const struct fetch *f, const char *name)
+{
+    check(f->st != RUCIO_OK && strstr(f->why, "max fragment length") != NULL, name,
+          f->st == RUCIO_OK ? "the fetch succeeded" : "the error does not name the cause", 0);
+}
+
+static void library_tls(const char *cmdline, const char *host)
+{
+    char www[8], late[8], early[8], err[96];
+    rucio_tls_options opt;
+    rucio_status st;
+    struct fetch f;
+
+    if (!fw_arg(cmdline, "www", www, sizeof www) || !fw_arg(cmdline, "late", late, sizeof late) ||
+        !fw_arg(cmdline, "early", early, sizeof early)) {
+        check(0, "lib_tls_command_line", "need www=... late=... early=...", 0);
+        return;
+    }
+    rucio_modem_port(&lib_port, &modem);
+    memset(&opt, 0, sizeof opt);
+    opt.ca_mem = fw_ca_pem;
+    opt.ca_mem_len = fw_ca_pem_len;
+    st = rucio_tls_config_init(&lib_cfg, &lib_port, &opt, NULL, err, sizeof err);
+    check(st == RUCIO_OK, "lib_tls_config", err, 0);
+    if (st != RUCIO_OK)
+        return;
+    st = rucio_tls_conn_init(&lib_conn, &lib_cfg);
+    check(st == RUCIO_OK, "lib_tls_conn", rucio_strerror(st), 0);
+    if (st == RUCIO_OK) {
+        /* Without the fragment length asked for, this body comes as one
+         * record of 10 KiB (fw-test.sh shows that with openssl s_client). */
+        f = lib_fetch(host, (uint16_t)atoi(www));
+        check(f.st == RUCIO_OK && f.bytes > BIG_BODY, "lib_tls_mfl_large_body",
+              f.st != RUCIO_OK ? f.why : "body too short", 0);
+#if FW_SSL_CONTENT_LEN < 16384
+        f = lib_fetch(host, (uint16_t)atoi(late));
+        expect_oversized(&f, "lib_tls_oversized_record_named");
+        f = lib_fetch(host, (uint16_t)atoi(early));
+        expect_oversized(&f, "lib_tls_oversized_handshake_record_named");
+#else
+        fw_print("tls: library: 16 KiB records, no oversized-record checks\n");
+#endif
+        rucio_tls_conn_free(&lib_conn);
+    }
+    rucio_tls_config_free(&lib_cfg);
+}
+
 int main(void)
 {
-    char cmdline[128], host[64], portbuf[8];
+    char cmdline[160], host[64], portbuf[8];
     size_t pool_bytes = 0, pool_blocks = 0;
     extern char __ram_used[];
 
@@ -239,6 +365,7 @@ int main(void)
     mbedtls_ssl_config_free(&tls.conf);
     mbedtls_x509_crt_free(&tls.ca);
     mbedtls_ctr_drbg_free(&tls.drbg);
+    library_tls(cmdline, host);
     fw_pool_high_water(&pool_bytes, &pool_blocks);
     fw_print("ram: mbedTLS pool high-water %u bytes (%u blocks) of %u\n", (unsigned)pool_bytes,
              (unsigned)pool_blocks, (unsigned)fw_pool_size());

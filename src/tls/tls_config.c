@@ -510,8 +510,7 @@ static void set_version_specifics(rucio_tls_config *cfg,
  * the largest fragment length that still fits (RFC 6066 section 4). */
 static void ask_for_small_records(mbedtls_ssl_config *conf)
 {
-#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) &&                                \
-    MBEDTLS_SSL_IN_CONTENT_LEN < 16384
+#if RUCIO_TLS_ASKS_MFL
 #if MBEDTLS_SSL_IN_CONTENT_LEN >= 4096
     unsigned char code = MBEDTLS_SSL_MAX_FRAG_LEN_4096;
 #elif MBEDTLS_SSL_IN_CONTENT_LEN >= 2048

@@ -82,6 +82,65 @@ void rucio_tls_error_text(int err, char *buf, size_t cap)
     (void)snprintf(buf, cap, "%s (-0x%04X)", text, code);
 }
 
+/*
+ * A record too large for our receive buffer, as from a server that
+ * ignores the maximum fragment length we asked for. mbedTLS (2.28 and
+ * 3.6) reads the 5-byte header first and then answers BAD_INPUT_DATA
+ * when the record does not fit its buffer at all, or INVALID_RECORD when
+ * it fits but holds more than MBEDTLS_SSL_IN_CONTENT_LEN of plaintext;
+ * either text alone tells the user nothing. The header is still in
+ * mbedTLS's input buffer until the next read or reset, so the length
+ * the server announced is read back from there.
+ */
+
+/* How much larger than its plaintext a record may be: 256 in TLS 1.3
+ * (RFC 8446, 5.2), 24 with TLS 1.2's AES-GCM. A record longer than the
+ * buffer by more cannot be one that fits, nor a header left over from an
+ * earlier, full-sized record when the error has another cause. */
+#define RECORD_EXPANSION_MAX 256
+
+/* The length field of the last record header mbedTLS read, if that
+ * header is TLS's (content type 20 to 23, version 3.x); else 0, as for
+ * an answer that is not TLS at all ("HTTP/1.1 400" reads as a length of
+ * 20527) or a context without an input buffer. */
+static size_t last_record_len(const mbedtls_ssl_context *ssl)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    const unsigned char *buf = ssl->MBEDTLS_PRIVATE(in_buf);
+    const unsigned char *hdr = ssl->MBEDTLS_PRIVATE(in_hdr);
+#else
+    const unsigned char *buf = ssl->in_buf;
+    const unsigned char *hdr = ssl->in_hdr;
+#endif
+
+    if (!buf || !hdr || hdr[0] < 20 || hdr[0] > 23 || hdr[1] != 3)
+        return 0;
+    return (size_t)hdr[3] << 8 | hdr[4];
+}
+
+/* The announced length of the record that made err, if it was one that
+ * does not fit our receive buffer; else 0. */
+static size_t oversized_record(const mbedtls_ssl_context *ssl, int err)
+{
+    size_t n = last_record_len(ssl);
+
+    if (err != MBEDTLS_ERR_SSL_BAD_INPUT_DATA &&
+        err != MBEDTLS_ERR_SSL_INVALID_RECORD)
+        return 0;
+    return n > MBEDTLS_SSL_IN_CONTENT_LEN + RECORD_EXPANSION_MAX ? n : 0;
+}
+
+/* Short enough for the HTTP layer's 96-byte room for it. The buffer is
+ * MBEDTLS_SSL_IN_CONTENT_LEN (docs/porting.md, "Small TLS records"). */
+static void describe_oversized(size_t n, char *buf, size_t cap)
+{
+    (void)snprintf(buf, cap, "%s: TLS record of %lu bytes > %d-byte receive "
+                             "buffer",
+                   RUCIO_TLS_ASKS_MFL ? "server ignored max fragment length"
+                                      : "server record too large",
+                   (unsigned long)n, (int)MBEDTLS_SSL_IN_CONTENT_LEN);
+}
+
 static int is_want(int ret)
 {
     return ret == MBEDTLS_ERR_SSL_WANT_READ ||
@@ -516,8 +575,11 @@ static void describe_flags(uint32_t flags, char *buf, size_t cap)
 
 void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
 {
+    size_t oversized;
+
     if (!buf || cap == 0)
         return;
+    oversized = oversized_record(&t->ssl, t->last_error);
     if (t->last_error == REASON_NO_CLIENT_CERT)
         (void)snprintf(buf, cap, "a client certificate is to be presented "
                                  "but none is configured");
@@ -526,6 +588,8 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
                        "the host has a ':' but is not an IPv6 address");
     else if (t->verify_flags != 0)
         describe_flags(t->verify_flags, buf, cap);
+    else if (oversized != 0)
+        describe_oversized(oversized, buf, cap);
     else if (t->last_error != 0)
         rucio_tls_error_text(t->last_error, buf, cap);
     else

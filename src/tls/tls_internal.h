@@ -17,6 +17,17 @@
 
 #include "rucio/tls.h"
 
+/* Receive records smaller than the 16 KiB a server may send (a
+ * firmware's MBEDTLS_SSL_IN_CONTENT_LEN): the configuration asks the
+ * server for a maximum fragment length that fits (RFC 6066), and a record
+ * that still does not fit is reported as the server ignoring it. */
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) &&                                \
+    MBEDTLS_SSL_IN_CONTENT_LEN < 16384
+#define RUCIO_TLS_ASKS_MFL 1
+#else
+#define RUCIO_TLS_ASKS_MFL 0
+#endif
+
 /* Largest binary address: IPv6. */
 #define RUCIO_TLS_IP_MAX 16
 

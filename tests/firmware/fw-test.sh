@@ -2,7 +2,11 @@
 # The firmware suite (make fw-test): the modem port on the host, the image's
 # build-time guarantees, then the image in QEMU (mps2-an386) reaching a local
 # TLS server (openssl s_server, the test PKI whose CA is in the image's flash)
-# through the modem UART and tests/firmware/relay.py.
+# through the modem UART and tests/firmware/relay.py. With its 4 KiB records
+# the image fetches a 10 KiB body through the library's TLS layer from a
+# second s_server (-WWW), which honours the maximum fragment length, and
+# must name the cause when tests/firmware/oversized_server.py sends a
+# record larger than its buffer (docs/porting.md, "Small TLS records").
 #
 #   tests/firmware/fw-test.sh <firmware build dir>
 #
@@ -19,7 +23,8 @@ img=$fw/tls_proof.elf
 cross=${FW_CROSS:-arm-none-eabi-}
 qemu_timeout=${FW_QEMU_TIMEOUT:-180}
 mkdir -p "$work"
-rm -f "$work"/*.port "$work"/console.txt "$work"/console-zero.txt "$work"/relay.log "$work"/s_server.log
+rm -f "$work"/*.port "$work"/console.txt "$work"/console-zero.txt "$work"/relay.log "$work"/s_server.log \
+    "$work"/www.log "$work"/oversized-*.log
 
 passed=0
 failed=0
@@ -140,9 +145,39 @@ openssl s_server -accept "127.0.0.1:$tls_port" -cert "$fw/pki/server.pem" \
 pids="$pids $!"
 python3 "$here/relay.py" --port-file "$work/relay.port" --log "$work/relay.log" &
 pids="$pids $!"
-if ! wait_listen "$tls_port" || ! wait_file "$work/relay.port"; then
-    fail servers_start "openssl s_server or the relay did not start"
+
+# A 10 KiB body that s_server -WWW writes in one piece: one record unless a
+# smaller maximum fragment length was agreed.
+mkdir -p "$work/www"
+python3 -c 'import sys; sys.stdout.write(("rucio-lite: one body, more than one 4 KiB record.\n" * 256)[:10240])' \
+    >"$work/www/big.txt"
+www_port=$(free_port)
+pki=$(cd "$fw/pki" && pwd) # -WWW serves the folder it runs in
+(cd "$work/www" && exec openssl s_server -accept "127.0.0.1:$www_port" -cert "$pki/server.pem" \
+    -key "$pki/server.key" -WWW -quiet) >"$work/www.log" 2>&1 &
+pids="$pids $!"
+for when in late early; do
+    python3 "$here/oversized_server.py" --cert "$fw/pki/server.pem" --key "$fw/pki/server.key" \
+        --when "$when" --port-file "$work/oversized-$when.port" >"$work/oversized-$when.log" 2>&1 &
+    pids="$pids $!"
+done
+if ! wait_listen "$tls_port" || ! wait_listen "$www_port" || ! wait_file "$work/relay.port" ||
+    ! wait_file "$work/oversized-late.port" || ! wait_file "$work/oversized-early.port"; then
+    fail servers_start "openssl s_server, the oversized-record servers or the relay did not start"
     finish
+fi
+
+# The large-body check below means something only if, without the fragment
+# length the image asks for, the body would come as a record over 4 KiB.
+largest=$(printf 'GET /big.txt HTTP/1.0\r\n\r\n' |
+    timeout 20 openssl s_client -connect "127.0.0.1:$www_port" -tls1_2 -trace -ign_eof 2>/dev/null |
+    awk '/Content Type = ApplicationData/ { app = 1; next }
+         app && /Length = / { if ($3 > max) max = $3; app = 0 }
+         END { print max + 0 }')
+if [ "$largest" -gt 4120 ]; then
+    pass www_server_sends_large_records_without_mfl
+else
+    fail www_server_sends_large_records_without_mfl "largest record $largest bytes"
 fi
 
 rc=0
@@ -150,12 +185,18 @@ timeout "$qemu_timeout" qemu-system-arm -M mps2-an386 -display none -monitor non
     -kernel "$work/a.elf" \
     -serial "file:$work/console.txt" \
     -serial "tcp:127.0.0.1:$(cat "$work/relay.port")" \
-    -semihosting-config "enable=on,target=native,arg=fw,arg=host=localhost,arg=port=$tls_port" \
+    -semihosting-config "enable=on,target=native,arg=fw,arg=host=localhost,arg=port=$tls_port,arg=www=$www_port,arg=late=$(cat "$work/oversized-late.port"),arg=early=$(cat "$work/oversized-early.port")" \
     >"$work/qemu.log" 2>&1 || rc=$?
 sed 's/^/    console: /' "$work/console.txt"
 
+small_records="lib_tls_oversized_record_named lib_tls_oversized_handshake_record_named"
+if grep -q '^tls: library: 16 KiB records' "$work/console.txt"; then
+    echo "    (16 KiB records: no oversized-record checks)"
+    small_records=""
+fi
 for name in nv_seed_provisioned modem_hello drbg_seeded_from_nv_seed ca_from_flash \
-    tls_handshake_verified https_get tls_rejects_wrong_name relay_refuses_non_loopback; do
+    tls_handshake_verified https_get tls_rejects_wrong_name lib_tls_config lib_tls_conn \
+    lib_tls_mfl_large_body $small_records relay_refuses_non_loopback; do
     line=$(grep "^CHECK $name " "$work/console.txt" | head -n 1 || true)
     case $line in
     "CHECK $name ok") pass "qemu_$name" ;;
@@ -163,6 +204,16 @@ for name in nv_seed_provisioned modem_hello drbg_seeded_from_nv_seed ca_from_fla
     *) fail "qemu_$name" "${line#CHECK "$name" FAIL }" ;;
     esac
 done
+# The text a user sees, in the handshake and after it.
+if [ -n "$small_records" ]; then
+    named=$(grep -c '^tls: library: error: server ignored max fragment length: TLS record of 16408 bytes > [0-9]*-byte receive buffer$' \
+        "$work/console.txt" || true)
+    if [ "$named" -eq 2 ]; then
+        pass qemu_oversized_record_error_text
+    else
+        fail qemu_oversized_record_error_text "$named of 2 error lines name the oversized record"
+    fi
+fi
 if grep -q '^ram: mbedTLS pool high-water [0-9]* bytes' "$work/console.txt" &&
     grep -q '^ram: stack high-water [0-9]* bytes' "$work/console.txt"; then
     pass qemu_reports_ram_high_water

@@ -208,7 +208,8 @@ static size_t pipe_take(pipe_buf *p, uint8_t *d, size_t n)
 typedef enum srv_hello {
     HELLO_TLS = 0,
     HELLO_SILENT, /* says nothing */
-    HELLO_GARBAGE /* answers bytes that are not TLS */
+    HELLO_GARBAGE, /* answers bytes that are not TLS */
+    HELLO_HUGE     /* answers with a record longer than any buffer */
 } srv_hello;
 
 /* What the server does once its handshake is over. */
@@ -217,7 +218,8 @@ typedef enum srv_after {
     AFTER_NOTHING,
     AFTER_CLOSE_NOTIFY,
     AFTER_ALERT,       /* a fatal alert */
-    AFTER_BAD_RECORD   /* an application record that fails its MAC */
+    AFTER_BAD_RECORD,  /* an application record that fails its MAC */
+    AFTER_HUGE_RECORD  /* an application record longer than any buffer */
 } srv_after;
 
 /* What the client's receive sees when the server has nothing to say. */
@@ -278,6 +280,18 @@ static int srv_bio_recv(void *ctx, unsigned char *buf, size_t len)
     return n > 0 ? (int)n : MBEDTLS_ERR_SSL_WANT_READ;
 }
 
+/* The header of a record announcing HUGE_LEN bytes, and the start of its
+ * body: mbedTLS refuses the record on its header, whatever follows. No
+ * receive buffer holds it: 16 KiB of plaintext plus at most 2 KiB of
+ * expansion is the TLS limit. */
+#define HUGE_LEN 20480
+static void put_huge_record(peer *p, uint8_t type)
+{
+    uint8_t rec[64] = {type, 0x03, 0x03, HUGE_LEN >> 8, HUGE_LEN & 0xff};
+
+    pipe_put(&p->to_client, rec, sizeof rec);
+}
+
 static void server_act(peer *p)
 {
     static const uint8_t bad_record[] = {
@@ -308,6 +322,8 @@ static void server_act(peer *p)
                          0);
     else if (p->after == AFTER_BAD_RECORD)
         pipe_put(&p->to_client, bad_record, sizeof bad_record);
+    else if (p->after == AFTER_HUGE_RECORD)
+        put_huge_record(p, 0x17);
 }
 
 /* Let the server read what the client sent and answer it. */
@@ -318,6 +334,10 @@ static void server_pump(peer *p)
     if (p->hello == HELLO_GARBAGE && !p->acted) {
         p->acted = 1;
         pipe_put(&p->to_client, garbage, sizeof garbage - 1);
+    }
+    if (p->hello == HELLO_HUGE && !p->acted) {
+        p->acted = 1;
+        put_huge_record(p, 0x16);
     }
     if (p->hello != HELLO_TLS)
         return;
@@ -864,6 +884,45 @@ static void test_stream_endings(void **state)
     fx_stop(fx, p);
 }
 
+/* A record longer than the receive buffer, as a server sends that ignores
+ * the maximum fragment length of a small-buffer build: named as such, in
+ * the handshake and after it, not as mbedTLS's "bad input data". The
+ * host's mbedTLS has 16 KiB buffers, so the record here is one no buffer
+ * could hold; the firmware test (tests/firmware) has the 4 KiB case. */
+static void test_oversized_record(void **state)
+{
+    rucio_tls_options o = ca_options(&g_pki.ca);
+    peer *p = &g_peer;
+    fixture *fx = &g_fx;
+    uint8_t buf[64];
+    size_t n = 99;
+    char want[128];
+
+    (void)state;
+    (void)snprintf(want, sizeof want, "TLS record of %d bytes > %d-byte "
+                                      "receive buffer",
+                   HUGE_LEN, (int)MBEDTLS_SSL_IN_CONTENT_LEN);
+    fx_start(fx, p, 0, &o);
+    handshake_ok(fx, p);
+    p->after = AFTER_HUGE_RECORD;
+    assert_int_equal(rucio_tls_recv(&fx->t, buf, sizeof buf, DEADLINE(p), &n),
+                     RUCIO_IO_ERROR);
+    assert_int_equal(n, 0);
+    describe_contains(&fx->t, want);
+    describe_contains(&fx->t, RUCIO_TLS_ASKS_MFL
+                                  ? "server ignored max fragment length"
+                                  : "server record too large");
+    rucio_tls_shutdown(&fx->t);
+
+    peer_reconnect(p);
+    p->hello = HELLO_HUGE;
+    assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                         DEADLINE(p)),
+                     RUCIO_E_TLS);
+    describe_contains(&fx->t, want);
+    fx_stop(fx, p);
+}
+
 static void test_send_failures_and_inactive(void **state)
 {
     rucio_tls_options o = ca_options(&g_pki.ca);
@@ -1298,6 +1357,7 @@ int main(void)
         cmocka_unit_test(test_handshake_arguments),
         cmocka_unit_test(test_port_hiccups_are_retried),
         cmocka_unit_test(test_stream_endings),
+        cmocka_unit_test(test_oversized_record),
         cmocka_unit_test(test_send_failures_and_inactive),
         cmocka_unit_test(test_error_text),
         cmocka_unit_test(test_config_arguments_and_random),
