@@ -12,6 +12,9 @@
  * (mbedtls_ssl_session_reset between them); the last session is kept in
  * t->session and offered again to the same host.
  */
+#include "rucio/build_config.h"
+
+#if RUCIO_WITH_TLS /* else the Makefile leaves this file out */
 #include "rucio/tls.h"
 #include "tls/tls_internal.h"
 
@@ -595,3 +598,4 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
     else
         (void)snprintf(buf, cap, "no TLS error");
 }
+#endif /* RUCIO_WITH_TLS */

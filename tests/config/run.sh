@@ -66,16 +66,7 @@ fi
 pass rucio_server_start
 
 # The given token: one the Python side gets for the signer account.
-token=$("$python" - "$RUCIO_TEST_URL" "$server/pki/ca.pem" <<'PY'
-import ssl, sys, urllib.request
-url, ca = sys.argv[1], sys.argv[2]
-req = urllib.request.Request(url + "/auth/userpass", headers={
-    "X-Rucio-Account": "signer", "X-Rucio-Username": "signer",
-    "X-Rucio-Password": "signerpw"})
-with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=ca)) as r:
-    print(r.headers["X-Rucio-Auth-Token"])
-PY
-) || token=""
+token=$("$python" "$harness/userpass_token.py" "$server/server.env") || token=""
 [ -n "$token" ] || { fail got_token "no token from the server"; finish; }
 pass got_token
 
