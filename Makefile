@@ -5,8 +5,10 @@
 #   make gates           sanitizers, valgrind, fuzz smoke, static analysis,
 #                        coverage (what CI runs after make test)
 #   make demo            the real Rucio server, asked for signed URLs
+#   make size            docs/footprint.md: footprint on a Cortex-M4 (mk/size.mk)
 #   make deps            install missing Debian packages (or say which)
-#   make mbedtls36       mbedTLS 3.6 from Debian 13's source, for MBEDTLS_PREFIX
+#   make mbedtls36       mbedTLS 3.6 from Debian 13's source (the default mbedTLS)
+#   make test-mbedtls228 the tests against Debian's mbedTLS 2.28 (CI runs it)
 #   make install PREFIX=/usr/local DESTDIR=   (make uninstall: the same args)
 #
 # Sources are found by folder, so a new file in a layer needs no edit here.
@@ -17,7 +19,8 @@
 #                        (PORT=none: the integrator links a port of their own)
 #   CROSS=arm-none-eabi- prefix of the compiler and archiver (or CC=, AR=)
 #   CPPFLAGS=, CFLAGS=, LDFLAGS= on the command line add to the project's own
-#   MBEDTLS_PREFIX=dir   another mbedTLS than Debian's (include/, lib/)
+#   MBEDTLS=3.6|debian   3.6 built into build/mbedtls36 (default) or Debian's
+#                        2.28; MBEDTLS_PREFIX=dir any other install (wins)
 
 # make SANITIZE=1: ASan+UBSan objects in a folder of their own (mk/sanitize.mk).
 ifeq ($(SANITIZE),1)
@@ -50,11 +53,28 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 OPT      ?= -O2 -g
 DEPFLAGS  = -MMD -MP
 
-# mbedTLS: the Debian package by default. MBEDTLS_PREFIX points at another
-# installation (for example the 3.6 build of `make mbedtls36`).
+# mbedTLS (docs/testing.md, "mbedTLS versions"; rules in mk/mbedtls.mk):
+#   MBEDTLS=3.6        the default: mbedTLS 3.6 LTS built from Debian 13's
+#                      source package into build/mbedtls36/prefix, once,
+#                      for every BUILD folder; make builds it when missing
+#   MBEDTLS=debian     Debian's libmbedtls-dev package (2.28) from /usr
+#   MBEDTLS_PREFIX=dir any other installation (include/, lib/); wins
+# Its headers come in with -isystem, as /usr/include's would: our warning
+# flags are for our code.
+MBEDTLS        ?= 3.6
 MBEDTLS_PREFIX ?=
+MBEDTLS36_DIR  := $(CURDIR)/build/mbedtls36
+MBEDTLS36_STAMP := $(MBEDTLS36_DIR)/prefix/.debian-version
+ifeq ($(MBEDTLS_PREFIX),)
+ifeq ($(MBEDTLS),3.6)
+MBEDTLS_PREFIX := $(MBEDTLS36_DIR)/prefix
+else ifneq ($(MBEDTLS),debian)
+$(error MBEDTLS=$(MBEDTLS): use MBEDTLS=3.6 (default), MBEDTLS=debian or MBEDTLS_PREFIX=dir)
+endif
+endif
 ifneq ($(MBEDTLS_PREFIX),)
-MBEDTLS_CPPFLAGS := -I$(MBEDTLS_PREFIX)/include
+override MBEDTLS_PREFIX := $(abspath $(MBEDTLS_PREFIX))
+MBEDTLS_CPPFLAGS := -isystem $(MBEDTLS_PREFIX)/include
 MBEDTLS_LIBS     := $(MBEDTLS_PREFIX)/lib/libmbedtls.a \
                     $(MBEDTLS_PREFIX)/lib/libmbedx509.a \
                     $(MBEDTLS_PREFIX)/lib/libmbedcrypto.a
@@ -62,10 +82,23 @@ else
 MBEDTLS_CPPFLAGS :=
 MBEDTLS_LIBS     := -lmbedtls -lmbedx509 -lmbedcrypto
 endif
+# What every object compiled against it waits for (mk/mbedtls.mk): the
+# record of the choice, and the 3.6 build when it is the one used.
+MBEDTLS_DEPS = $(BUILD)/mbedtls.id \
+    $(if $(filter $(MBEDTLS36_DIR)/prefix,$(MBEDTLS_PREFIX)),| $(MBEDTLS36_STAMP))
 
 # The project's own flags live here; CPPFLAGS, CFLAGS and LDFLAGS (from
 # the command line or the environment) come after them and add to them.
-RL_CPPFLAGS := -Iinclude -Isrc -Iport $(MBEDTLS_CPPFLAGS)
+# jsmn.h is Debian's (libjsmn-dev), in /usr/include, which a cross
+# compiler does not search: a cross build gets a folder holding only a
+# link to it. JSMN_DIR=dir names another folder with jsmn.h.
+ifneq ($(CROSS),)
+JSMN_DIR ?= $(BUILD)/jsmn
+endif
+JSMN_LINK := $(if $(filter $(BUILD)/jsmn,$(JSMN_DIR)),$(BUILD)/jsmn/jsmn.h)
+
+RL_CPPFLAGS := -Iinclude -Isrc -Iport $(MBEDTLS_CPPFLAGS) \
+               $(if $(JSMN_DIR),-isystem $(JSMN_DIR))
 ALL_CPPFLAGS = $(RL_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS)
 
@@ -73,8 +106,31 @@ PORT_SRCS := $(if $(filter none,$(PORT)),,$(wildcard port/$(PORT)/*.c))
 ifeq ($(PORT_SRCS)$(filter none,$(PORT)),)
 $(error PORT=$(PORT): no port/$(PORT)/*.c (ports: $(notdir $(wildcard port/*)), or none))
 endif
-LIB_SRCS  := $(sort $(wildcard src/core/*.c src/http/*.c src/tls/*.c \
-                     src/json/*.c src/rucio/*.c) $(PORT_SRCS))
+# The feature switches of the configuration being built, as
+# include/rucio/build_config.h resolves them with the caller's
+# RUCIO_USER_CONFIG_FILE: "TLS=1 LOG=1 ... ENV=1". $(1) is the compiler
+# with its preprocessor flags.
+rl_features = $(shell printf '\043include "rucio/build_config.h"\nRUCIO_FEATURE_LIST_\n' \
+                | $(1) -E -P -x c - 2>/dev/null | tail -n 1)
+# The library files of the features that $(1) (a feature list) leaves out:
+# they are not compiled at all (each also compiles to nothing on its own,
+# for build systems that take every file).
+rl_off = $(if $(filter $(1)=0,$(2)),$(3))
+rl_left_out = $(call rl_off,TLS,$(1),$(wildcard src/tls/*.c)) \
+    $(call rl_off,TRANSFER,$(1),src/rucio/transfer.c src/core/checksum.c) \
+    $(call rl_off,LOG,$(1),src/core/log.c) \
+    $(call rl_off,USERPASS,$(1),src/rucio/auth_userpass.c src/core/latin1.c) \
+    $(call rl_off,SSH,$(1),src/rucio/auth_ssh.c src/rucio/ssh_sign.c) \
+    $(call rl_off,OIDC,$(1),src/rucio/auth_oidc.c) \
+    $(call rl_off,FILES,$(1),src/rucio/ini.c src/rucio/path.c \
+                                src/rucio/token_cache.c) \
+    $(if $(filter FILES=0,$(1)),$(call rl_off,OIDC,$(1),src/rucio/pyspace.c))
+rl_lib_srcs = $(filter-out $(call rl_left_out,$(1)), \
+    $(sort $(wildcard src/core/*.c src/http/*.c src/tls/*.c src/json/*.c \
+                      src/rucio/*.c)))
+
+RL_FEATURES := $(call rl_features,$(CC) $(ALL_CPPFLAGS))
+LIB_SRCS  := $(call rl_lib_srcs,$(RL_FEATURES)) $(PORT_SRCS)
 TPORT_SRCS := $(sort $(wildcard port/test/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 THELP_SRCS := $(sort $(wildcard tests/unit/helpers/*.c))
@@ -90,11 +146,12 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 PC        := $(BUILD)/rucio.pc
 
-LDLIBS := $(MBEDTLS_LIBS)
+# An http-only build links no mbedTLS at all.
+LDLIBS := $(if $(filter TLS=0,$(RL_FEATURES)),,$(MBEDTLS_LIBS))
 CMOCKA_LIBS := -lcmocka
 
 .PHONY: all lib cli tests test gates unit-test integration-test deps demo \
-        install uninstall clean check-heap check-clang check-configs check-readme firmware-test FORCE mbedtls36
+        install uninstall clean check-heap check-clang check-configs profile-test check-readme firmware-test FORCE mbedtls36
 
 all: $(LIB) $(CLI) $(PC)
 
@@ -105,9 +162,13 @@ all: $(LIB) $(CLI) $(PC)
 lib: $(LIB)
 cli: $(CLI)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | $(JSMN_LINK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/jsmn/jsmn.h:
+	@mkdir -p $(dir $@)
+	@ln -sf /usr/include/jsmn.h $@
 
 $(LIB): $(call obj,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
@@ -138,7 +199,7 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(TPORT_LIB) $(LIB)
 
 # Rewritten every time: it records PREFIX, which may differ per command,
 # and the mbedTLS this build used (its headers are included by ours).
-PC_MBEDTLS_CFLAGS := $(MBEDTLS_CPPFLAGS)
+PC_MBEDTLS_CFLAGS := $(if $(MBEDTLS_PREFIX),-I$(MBEDTLS_PREFIX)/include)
 PC_MBEDTLS_LIBS := $(if $(MBEDTLS_PREFIX),-L$(MBEDTLS_PREFIX)/lib) \
                    -lmbedtls -lmbedx509 -lmbedcrypto
 $(PC): FORCE
@@ -196,15 +257,31 @@ check-heap: $(LIB) $(TPORT_LIB)
 	@tools/check-heap.sh $(LIB)
 	@tools/check-heap.sh $(TPORT_LIB)
 
-# Other configurations build warning-free too: a user config file with
-# every optional feature off and small sizes (tests/config/minimal.h).
+# Other configurations than the default, each built warning-free and
+# tested: every optional feature off (tests/config/minimal.h) and the
+# firmware profile on the host (firmware/rucio_config_fw.h; its image also
+# runs in QEMU in firmware-test). They run the unit tests that take any
+# configuration: the layers below the client, and test_features, which
+# checks every switch either way (docs/porting.md, "Feature switches").
+PROFILES := minimal:tests/config/minimal.h firmware:firmware/rucio_config_fw.h
+PROFILE_TESTS := test_chunked test_conn test_connect_error test_cov_json \
+    test_errors test_json test_port_script test_query test_request test_url \
+    test_features
+
 check-configs:
 	@mkdir -p $(BUILD)
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cfg-minimal \
-	    CPPFLAGS='-DRUCIO_USER_CONFIG_FILE=\"$(CURDIR)/tests/config/minimal.h\"' \
-	    CFLAGS=-Werror lib >$(BUILD)/cfg-minimal.log 2>&1 \
-	    && echo "PASS  minimal configuration builds without warnings" \
-	    || { tail -n 30 $(BUILD)/cfg-minimal.log; echo "FAIL  minimal configuration"; exit 1; }
+	@for p in $(PROFILES); do name=$${p%%:*}; file=$${p#*:}; \
+	    log=$(BUILD)/cfg-$$name.log; \
+	    if $(MAKE) --no-print-directory BUILD=$(BUILD)/cfg-$$name \
+	        CPPFLAGS="$(CPPFLAGS) -DRUCIO_USER_CONFIG_FILE=\\\"$(CURDIR)/$$file\\\"" \
+	        CFLAGS="$(CFLAGS) -Werror" profile-test >$$log 2>&1; then \
+	        echo "PASS  $$name configuration ($$file): built without" \
+	             "warnings, $$(grep -c '^PASS' $$log) unit test programs passed"; \
+	    else tail -n 30 $$log; echo "FAIL  $$name configuration ($$log)"; exit 1; fi; \
+	done
+
+profile-test: $(addprefix $(BUILD)/tests/,$(PROFILE_TESTS))
+	@tools/run-unit-tests.sh $^
 
 # The README's C example, compiled with pkg-config against an installed
 # copy and run unconfigured (it must fail clearly, not silently).
@@ -223,9 +300,9 @@ check-clang:
 deps:
 	@tools/deps.sh
 
-# Built into $(BUILD)/mbedtls36/prefix, never committed (docs/testing.md).
-mbedtls36:
-	@CC="$(CC)" tools/mbedtls36.sh $(BUILD)
+# mbedTLS 3.6 into build/mbedtls36/prefix (MBEDTLS36_DIR), never
+# committed; test-mbedtls228 runs the tests against Debian's 2.28.
+# Both in mk/mbedtls.mk.
 
 demo: deps
 	$(MAKE) --no-print-directory all

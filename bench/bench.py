@@ -472,10 +472,6 @@ def first_line(argv):
         return 'unknown'
 
 
-def dpkg_version(pkg):
-    return first_line(['dpkg-query', '-W', '-f', '${Version}', pkg])
-
-
 def machine_facts(tools):
     cpu = 'unknown'
     with open('/proc/cpuinfo') as f:
@@ -493,7 +489,7 @@ def machine_facts(tools):
         os=f'Debian {debian}, Linux {platform.release()}',
         commit=first_line(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD']),
         rucio_lite=first_line([tools.cli, '--version']),
-        mbedtls=dpkg_version('libmbedtls-dev'),
+        mbedtls=re.sub(r'.*\(mbedTLS ([^)]*)\).*', r'\1', first_line([tools.cli, '--version'])),
         curl=first_line([tools.curl, '--version']),
         openssl=first_line(['openssl', 'version']),
         python=first_line([tools.python, '--version']),

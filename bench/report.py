@@ -333,7 +333,7 @@ Measured on {m['date']}, at commit `{m['commit']}`, in {r['seconds']} s
 | machine | {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB |
 | system | {m['os']} |
 | rucio-lite | {m['rucio_lite']}, built with {m['gcc']}, `-O2` |
-| mbedTLS | {m['mbedtls']} (Debian) |
+| mbedTLS | {m['mbedtls']} |
 | curl | {m['curl']} |
 | OpenSSL | {m['openssl']} |
 | Python client | rucio-clients {m['rucio_clients']}, requests {m['requests']}, {m['python']} |

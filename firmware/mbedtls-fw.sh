@@ -5,14 +5,15 @@
 #
 #   firmware/mbedtls-fw.sh <outdir> <config.h> [extra CFLAGS...]
 #
-# <outdir>/src/   what apt-get source downloads (mbedtls/trixie)
+# The source package is the one the host build uses: tools/mbedtls36.sh
+# downloads it once into build/mbedtls36/src (the trixie deb-src entry,
+# and what to do without it, are handled there); a <outdir>/src/ from an
+# earlier run is still used.
 # <outdir>/tree/  unpacked with Debian's patches applied; built in place
 # <outdir>/lib/   libmbedtls.a libmbedx509.a libmbedcrypto.a
 # <outdir>/include/  the headers (mbedtls/, psa/)
 # Each step is skipped when its result is there; the libraries are rebuilt
 # when the configuration file or the flags change (a stamp records them).
-# The trixie deb-src entry is the one tools/mbedtls36.sh adds; this script
-# adds it the same way (as root) when apt does not know the 3.6 source.
 set -eu
 
 out=${1:?usage: mbedtls-fw.sh <outdir> <config.h> [cflags...]}
@@ -21,37 +22,21 @@ shift 2
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
+repo=$(cd "$(dirname "$0")/.." && pwd)
 src=$out/src
 tree=$out/tree
 cross=${CROSS:-arm-none-eabi-}
-list=/etc/apt/sources.list.d/rucio-lite-trixie-src.sources
 
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 say() { echo "fw-mbedtls: $*"; }
 die() { echo "fw-mbedtls: $*" >&2; exit 1; }
 
-prepare_apt() {
-    apt-cache showsrc mbedtls 2>/dev/null | grep -q '^Version: 3\.6\.' && return 0
-    [ "$(id -u)" = 0 ] || die "apt has no mbedtls 3.6 source: run tools/mbedtls36.sh once as root"
-    if [ ! -f "$list" ]; then
-        say "adding $list"
-        printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' \
-            'Suites: trixie' 'Components: main' \
-            'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$list"
-    fi
-    apt-get update -qq
-}
-
+# The shared download (tools/mbedtls36.sh --source prints its folder).
 download() {
     ls "$src"/mbedtls_3.6.*.dsc >/dev/null 2>&1 && return 0
-    prepare_apt
-    say "downloading the mbedtls/trixie source package"
-    rm -rf "$src.tmp"
-    mkdir -p "$src.tmp"
-    (cd "$src.tmp" && apt-get source --download-only -qq \
-        -o APT::Sandbox::User=root mbedtls/trixie)
-    mv "$src.tmp" "$src"
+    src=$("$repo/tools/mbedtls36.sh" --source "$repo/build") ||
+        die "no mbedTLS 3.6 source package (see above)"
 }
 
 unpack() {

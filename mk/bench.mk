@@ -27,6 +27,9 @@ BENCH_TOOLS := $(BUILD)/bench/runstat $(BUILD)/bench/warm $(BUILD)/bench/floor \
 
 bench-tools: $(BENCH_TOOLS)
 
+# Compiled against the build's mbedTLS (MBEDTLS=, Makefile) like the rest.
+$(filter-out $(BUILD)/bench/runstat,$(BENCH_TOOLS)): $(MBEDTLS_DEPS)
+
 $(BUILD)/bench/runstat: bench/runstat.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(OPT) $(CFLAGS) $< -o $@

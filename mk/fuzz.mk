@@ -36,6 +36,11 @@ FUZZ_LIB      := $(FUZZ_DIR)/librucio_fuzz.a
 
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
+# The mbedTLS of the build (MBEDTLS=, Makefile): its headers through
+# ALL_CPPFLAGS, its libraries through LDLIBS; the static 3.6 archives,
+# built by gcc, link into clang's libFuzzer binaries as they are.
+$(call fuzz_obj,$(FUZZ_SRCS) $(FUZZ_SUP_SRCS) $(FUZZ_LIB_SRCS)): $(MBEDTLS_DEPS)
+
 .PHONY: fuzz fuzz-smoke fuzz-build
 
 fuzz-build: $(FUZZ_BINS)

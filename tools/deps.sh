@@ -9,7 +9,11 @@ need() { missing="$missing $1"; }
 command -v cc >/dev/null 2>&1 || need gcc
 command -v make >/dev/null 2>&1 || need make
 command -v clang >/dev/null 2>&1 || need clang
+# mbedTLS: the default build compiles 3.6 from Debian 13's source package
+# (tools/mbedtls36.sh: dpkg-source unpacks it); Debian's own 2.28 is
+# MBEDTLS=debian and what `make test-mbedtls228` (CI) tests.
 [ -f /usr/include/mbedtls/ssl.h ] || need libmbedtls-dev
+command -v dpkg-source >/dev/null 2>&1 || need dpkg-dev
 [ -f /usr/include/jsmn.h ] || need libjsmn-dev
 [ -f /usr/include/cmocka.h ] || need libcmocka-dev
 command -v openssl >/dev/null 2>&1 || need openssl

@@ -1,14 +1,21 @@
 #!/bin/sh
-# Build mbedTLS 3.6 from Debian 13's source package, for building and
-# testing rucio-lite against it (make MBEDTLS_PREFIX=...; docs/testing.md).
+# Build mbedTLS 3.6 from Debian 13's source package: the mbedTLS of the
+# default build (MBEDTLS=3.6; docs/testing.md, "mbedTLS versions").
 #
-#   tools/mbedtls36.sh <builddir>
+#   tools/mbedtls36.sh <dir>            build into <dir>/mbedtls36
+#   tools/mbedtls36.sh --source <dir>   only download the source package
+#                                       into <dir>/mbedtls36/src and print
+#                                       that folder (firmware/mbedtls-fw.sh)
 #
-# Everything goes to <builddir>/mbedtls36/: src/ (what apt-get source
-# downloads), tree/ (unpacked, Debian's patches applied, built in place),
-# prefix/ (include/ and lib/ with the three static libraries). Each step
-# is skipped when its result is already there, so running it again costs
-# nothing. Apt is changed only as root; otherwise this says what to do.
+# The Makefile runs it as `tools/mbedtls36.sh build` when build/mbedtls36
+# is missing, for every BUILD folder at once. Everything goes to
+# <dir>/mbedtls36/: src/ (what apt-get source downloads), tree/ (unpacked,
+# Debian's patches applied, built in place), prefix/ (include/ and lib/
+# with the three static libraries; prefix/.debian-version is written last
+# and is make's stamp). Each step is skipped when its result is already
+# there, so running it again costs nothing. A lock makes a second run (a
+# parallel make in another BUILD folder) wait for the first. Apt is
+# changed only as root; otherwise this says exactly what to run.
 #
 # mbedTLS's own default configuration is kept. Debian's rules switch on
 # threading, CMAC, DTLS-SRTP and deprecation warnings; rucio-lite needs
@@ -17,8 +24,13 @@
 # do need (TLS 1.3, session tickets, PSA, file access) is checked below.
 set -eu
 
-build=${1:?usage: mbedtls36.sh <builddir>}
-mkdir -p "$build"
+only_source=0
+if [ "${1:-}" = --source ]; then
+    only_source=1
+    shift
+fi
+build=${1:?usage: mbedtls36.sh [--source] <dir>}
+mkdir -p "$build/mbedtls36"
 build=$(cd "$build" && pwd)
 top=$build/mbedtls36
 src=$top/src
@@ -32,9 +44,26 @@ started=$(date +%s)
 # job server in the environment; mbedTLS's Makefile must see neither.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
-say() { echo "mbedtls36: $*"; }
+# Messages go to stderr in --source mode, whose stdout is the folder.
+say() { echo "mbedtls36: $*" >&2; }
 die() { echo "mbedtls36: $*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
+
+# What to do instead, after any failure to fetch or build.
+alternatives() {
+    echo "mbedtls36: or build against Debian's mbedTLS 2.28 instead:" \
+        "make MBEDTLS=debian ... (needs libmbedtls-dev)" >&2
+}
+
+# One run at a time per folder: parallel makes in other BUILD folders
+# share this one. flock is util-linux's (essential in Debian).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$top/.lock"
+    if ! flock -n 9; then
+        say "waiting for another run to finish ($top/.lock)"
+        flock 9
+    fi
+fi
 
 # ---- apt: the trixie deb-src entry -------------------------------------------
 
@@ -61,26 +90,58 @@ has_entry() {
     return 1
 }
 
+# Not root: the exact commands, then stop (make stops with us).
+explain_apt() {
+    {
+        echo "mbedtls36: mbedTLS 3.6 is built from Debian 13's source package,"
+        echo "mbedtls36: and apt cannot fetch it yet ($1). Run, as root:"
+        echo
+        if ! has_entry; then
+            echo "    sudo tee $list <<'END'"
+            print_entry
+            echo "END"
+        fi
+        echo "    sudo apt-get update"
+        echo
+        echo "mbedtls36: then run make again."
+    } >&2
+    alternatives
+    exit 1
+}
+
 add_entry() {
-    if ! is_root; then
-        echo "mbedtls36: apt has no trixie source entry. As root, put these" >&2
-        echo "mbedtls36: lines into $list, then run apt-get update:" >&2
-        print_entry >&2
-        exit 1
-    fi
     say "adding $list"
     print_entry >"$list"
 }
 
 prepare_apt() {
     apt_knows_source && return 0
-    has_entry || add_entry
     if ! is_root; then
-        die "apt does not know mbedtls 3.6 yet: run 'sudo apt-get update'"
+        if has_entry; then
+            explain_apt "apt's package lists predate the trixie source entry"
+        fi
+        explain_apt "no deb-src entry for trixie"
     fi
+    has_entry || add_entry
     say "apt-get update"
-    apt-get update -qq
-    apt_knows_source || die "apt-get update did not bring mbedtls 3.6 sources"
+    apt-get update -qq || true
+    apt_knows_source || {
+        echo "mbedtls36: apt-get update did not bring the mbedtls 3.6 source (no network?)." >&2
+        no_network_help
+    }
+}
+
+# Without network: the three files of the source package can come from
+# any machine that has the trixie deb-src entry.
+no_network_help() {
+    {
+        echo "mbedtls36: fetch the source package where there is network:"
+        echo "    apt-get source --download-only mbedtls/trixie"
+        echo "mbedtls36: and copy its three files (mbedtls_3.6.*.dsc, .orig.tar.*,"
+        echo "mbedtls36: .debian.tar.*) into $src/, then run make again."
+    } >&2
+    alternatives
+    exit 1
 }
 
 # ---- download -------------------------------------------------------------------
@@ -93,11 +154,13 @@ download() {
     mkdir -p "$src.tmp"
     # As root apt would try to drop to its _apt user, who cannot write
     # here, and warn before downloading as root anyway; say so up front.
-    if is_root; then
-        (cd "$src.tmp" && apt-get source --download-only -qq \
-            -o APT::Sandbox::User=root mbedtls/trixie)
-    else
-        (cd "$src.tmp" && apt-get source --download-only -qq mbedtls/trixie)
+    sandbox=
+    is_root && sandbox="-o APT::Sandbox::User=root"
+    # shellcheck disable=SC2086 # sandbox is empty or two words
+    if ! (cd "$src.tmp" && apt-get source --download-only -qq $sandbox mbedtls/trixie); then
+        rm -rf "$src.tmp"
+        echo "mbedtls36: apt-get source failed (no network?)." >&2
+        no_network_help
     fi
     rm -rf "$src"
     mv "$src.tmp" "$src"
@@ -130,7 +193,8 @@ unpack_by_hand() {
     (cd "$src" && sed -n '/^Checksums-Sha256:/,/^[^ ]/s/^ \([0-9a-f]\{64\}\) [0-9]* \(.*\)$/\1  \2/p' \
         "$(basename "$(dsc_file)")" | sha256sum -c --quiet -) ||
         die "the downloaded files do not match the .dsc"
-    command -v patch >/dev/null 2>&1 || die "need patch (apt-get install patch)"
+    command -v patch >/dev/null 2>&1 ||
+        die "need dpkg-source or patch: run 'sudo apt-get install dpkg-dev', then make again"
     mkdir -p "$out"
     tar -xf "$(ls "$src"/mbedtls_*.orig.tar.*)" -C "$out" --strip-components=1
     tar -xf "$(ls "$src"/mbedtls_*.debian.tar.*)" -C "$out"
@@ -222,11 +286,19 @@ print_version() {
 }
 
 download
+if [ "$only_source" = 1 ]; then
+    echo "$src"
+    exit 0
+fi
 unpack
 if [ "$(cat "$prefix/.debian-version" 2>/dev/null)" != "$(debian_version)" ]; then
     build_libraries
     install_libraries
+    check_config
+    print_version
+    # Last: the stamp make waits for.
     debian_version >"$prefix/.debian-version"
+else
+    check_config
+    print_version
 fi
-check_config
-print_version

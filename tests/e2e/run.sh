@@ -228,6 +228,37 @@ lib_whoami_signer() {
     expect_in who.out "whoami ok account=signer account_type=USER status=ACTIVE"
 }
 
+# ---- TLS version -----------------------------------------------------------------
+
+# The server's TLS front (Python's ssl over OpenSSL 3) offers TLS 1.2 and
+# 1.3, so the newest version the client's mbedTLS has is negotiated: 1.3
+# with mbedTLS 3.x (the default build's 3.6), 1.2 with Debian's 2.28. The
+# mbedTLS version is the one rucio-lite was compiled with (--version);
+# the negotiated one is what the TLS layer logs at DEBUG after the
+# handshake ("TLS handshake with H done: TLSv1.3, <suite>, resumed no").
+# E2E_EXPECT_TLS=TLSv1.2 (or 1.3) overrides the expectation, to see the
+# check fail.
+mbedtls_version=$("$build/rucio-lite" --version | sed -n 's/.*(mbedTLS \([0-9.]*\)).*/\1/p')
+case "$mbedtls_version" in
+2.*) tls_expected=TLSv1.2 ;;
+[3-9].*) tls_expected=TLSv1.3 ;;
+*) tls_expected="unknown (rucio-lite --version names no mbedTLS)" ;;
+esac
+tls_expected=${E2E_EXPECT_TLS:-$tls_expected}
+
+tls_version() {
+    local tool=$1 got
+    if [ "$tool" = cli ]; then
+        run ping "$cli" -v -v ping
+    else
+        run ping "$driver" --verbose ping
+    fi
+    expect_rc 0 ping
+    got=$(sed -n 's/.*TLS handshake with .* done: \([^,]*\), \([^,]*\),.*/\1 \2/p' ping.err | head -n 1)
+    [ -n "$got" ] || fail "no 'TLS handshake ... done' line in the DEBUG log: $(one_line ping.err)"
+    expect_eq "${got%% *}" "$tls_expected" "negotiated version (mbedTLS $mbedtls_version, suite ${got#* })"
+}
+
 # ---- authentication ------------------------------------------------------------
 
 # Authenticate with the given options (fresh token cache) and check that
@@ -791,6 +822,8 @@ check "cli whoami root" cli_whoami_root
 check "lib whoami root" lib_whoami_root
 check "cli whoami signer" cli_whoami_signer
 check "lib whoami signer" lib_whoami_signer
+check "cli TLS version: $tls_expected with mbedTLS $mbedtls_version" tls_version cli
+check "lib TLS version: $tls_expected with mbedTLS $mbedtls_version" tls_version lib
 
 check "cli userpass" cli_auth /auth/userpass -S userpass
 check "lib userpass" lib_auth /auth/userpass --auth-type userpass
