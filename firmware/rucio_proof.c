@@ -9,7 +9,9 @@
  *
  * Parameters on the emulator's command line (-semihosting-config arg=):
  * "url=https://127.0.0.1:PORT". Console lines: "CHECK <name> ok|FAIL ...",
- * "SIGNED <service> <url>", and the RAM figures.
+ * "SIGNED <service> <url>", "stack: <public call> <bytes>" (the deepest
+ * stack each public function needed, below its caller) and the RAM
+ * figures.
  */
 #include <string.h>
 
@@ -30,6 +32,71 @@ static rucio_port port;
 static rucio_client client;
 static char signed_url[RUCIO_BODY_MAX];
 
+/* ---- stack high-water per public call ----
+ * Issue 7 bounds every public call to 8 KiB of stack on the firmware. Before
+ * each call the free stack (from its bottom up to the caller's stack
+ * pointer) is painted with the board's pattern; after it, the first word
+ * no longer holding the pattern is the deepest point the call reached.
+ * The figure kept is the deepest of all calls of each function, measured
+ * from the caller's stack pointer: what the call itself needs (interrupts
+ * that hit it included, as they would on a real board). */
+extern uint32_t __stack_limit[], __stack_top[];
+
+struct stack_figure {
+    const char *call;
+    size_t bytes;
+};
+static struct stack_figure stack_figures[16];
+static size_t stack_figure_count;
+static size_t stack_deepest; /* from the top of the stack, every call */
+
+/* Inlined so that the stack pointer read is the caller's, and the loop
+ * needs no stack of its own below it. */
+static inline __attribute__((always_inline)) uintptr_t stack_paint(void)
+{
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (volatile uint32_t *p = __stack_limit; (uintptr_t)p < sp; p++)
+        *p = BOARD_STACK_PAINT;
+    return sp;
+}
+
+static void stack_record(const char *call, uintptr_t sp)
+{
+    const volatile uint32_t *p = __stack_limit;
+    size_t used, i;
+
+    while ((uintptr_t)p < sp && *p == BOARD_STACK_PAINT)
+        p++;
+    used = (size_t)(sp - (uintptr_t)p);
+    if ((size_t)((uintptr_t)__stack_top - (uintptr_t)p) > stack_deepest)
+        stack_deepest = (size_t)((uintptr_t)__stack_top - (uintptr_t)p);
+    for (i = 0; i < stack_figure_count && strcmp(stack_figures[i].call, call) != 0; i++)
+        ;
+    if (i == stack_figure_count) {
+        if (i == sizeof stack_figures / sizeof stack_figures[0])
+            return;
+        stack_figures[i].call = call;
+        stack_figure_count++;
+    }
+    if (used > stack_figures[i].bytes)
+        stack_figures[i].bytes = used;
+}
+
+/* Run statement `call` (a public call) with its stack measured as `name`. */
+#define MEASURED(name, call)                                                  \
+    do {                                                                      \
+        uintptr_t sp_at_call_ = stack_paint();                               \
+        call;                                                                 \
+        stack_record(name, sp_at_call_);                                      \
+    } while (0)
+
+static void stack_print(void)
+{
+    for (size_t i = 0; i < stack_figure_count; i++)
+        fw_print("stack: %s %u\n", stack_figures[i].call, (unsigned)stack_figures[i].bytes);
+}
+
 static void check(int ok, const char *name, const char *why)
 {
     if (ok) {
@@ -42,14 +109,18 @@ static void check(int ok, const char *name, const char *why)
 
 static void check_call(rucio_status st, const char *name)
 {
-    const rucio_error *e = rucio_client_last_error(&client);
+    const rucio_error *e;
+    const char *text;
+
+    MEASURED("rucio_client_last_error", e = rucio_client_last_error(&client));
     if (st == RUCIO_OK) {
         check(1, name, "");
         return;
     }
-    fw_print("error: %s http=%d %s: %s\n", rucio_strerror(st), e->http_status,
-             e->exception_class, e->message);
-    check(0, name, rucio_strerror(st));
+    MEASURED("rucio_strerror", text = rucio_strerror(st));
+    fw_print("error: %s http=%d %s: %s\n", text, e->http_status, e->exception_class,
+             e->message);
+    check(0, name, text);
 }
 
 /* with_token 0: userpass credentials; 1: the given token only. */
@@ -58,7 +129,7 @@ static rucio_status start_client(const char *url, int with_token)
     rucio_client_options opt;
     rucio_status st;
 
-    rucio_client_options_default(&opt);
+    MEASURED("rucio_client_options_default", rucio_client_options_default(&opt));
     opt.port = &port;
     opt.no_config = 1;
     opt.rucio_host = url;
@@ -75,7 +146,7 @@ static rucio_status start_client(const char *url, int with_token)
     opt.ca_mem = fw_ca_pem;
     opt.ca_mem_len = fw_ca_pem_len;
     opt.timeout_ms = 60000;
-    st = rucio_client_init(&client, &opt);
+    MEASURED("rucio_client_init", st = rucio_client_init(&client, &opt));
     return st;
 }
 
@@ -94,8 +165,11 @@ static void sign_one(size_t i, const char *tag)
 {
     const struct signing *s = &signings[i];
     char name[40];
-    rucio_status st = rucio_get_signed_url(&client, s->rse, s->service, "read", s->url, 600,
-                                           signed_url, sizeof signed_url);
+    rucio_status st;
+
+    MEASURED("rucio_get_signed_url",
+             st = rucio_get_signed_url(&client, s->rse, s->service, "read", s->url, 600,
+                                       signed_url, sizeof signed_url));
     if (st == RUCIO_OK) { /* whole: longer than fw_print's line */
         fw_print("%s %s ", tag, s->service);
         board_console_write(signed_url, strlen(signed_url));
@@ -111,23 +185,31 @@ static void sign_one(size_t i, const char *tag)
 
 static void userpass_session(const char *url)
 {
-    rucio_status st = start_client(url, 0);
+    rucio_status st = start_client(url, 0), authenticated;
     char version[32];
+    rucio_account_info who;
+    const char *account;
 
     check_call(st, "client_init");
     if (st != RUCIO_OK)
         return;
-    st = rucio_ping(&client, version, sizeof version);
+    MEASURED("rucio_ping", st = rucio_ping(&client, version, sizeof version));
     if (st == RUCIO_OK)
         fw_print("rucio: server version %s\n", version);
     check_call(st, "ping");
-    st = rucio_authenticate(&client);
-    check_call(st, "userpass_authentication");
-    if (st == RUCIO_OK)
+    MEASURED("rucio_authenticate", authenticated = rucio_authenticate(&client));
+    check_call(authenticated, "userpass_authentication");
+    MEASURED("rucio_whoami", st = rucio_whoami(&client, &who));
+    check_call(st, "whoami");
+    MEASURED("rucio_client_account", account = rucio_client_account(&client));
+    check(st == RUCIO_OK && strcmp(who.account, fw_rucio_account) == 0 &&
+              strcmp(account, fw_rucio_account) == 0,
+          "whoami_account", "not the account of the credentials");
+    if (authenticated == RUCIO_OK)
         for (size_t i = 0; i < sizeof signings / sizeof signings[0]; i++)
             sign_one(i, "SIGNED");
     fw_print("rucio: %u authentication request(s)\n", (unsigned)client.auth_requests);
-    rucio_client_free(&client);
+    MEASURED("rucio_client_free", rucio_client_free(&client));
 }
 
 /* Only the token: the client must never authenticate. */
@@ -140,7 +222,7 @@ static void token_session(const char *url)
         return;
     sign_one(1, "TOKEN");
     check(client.auth_requests == 0, "token_used_as_given", "the client authenticated");
-    rucio_client_free(&client);
+    MEASURED("rucio_client_free", rucio_client_free(&client));
 }
 
 int main(void)
@@ -152,8 +234,8 @@ int main(void)
     rucio_status st;
 
     board_init();
-    fw_print("firmware: rucio-lite client on mps2-an386 (Cortex-M4), RAM %u of 65536 bytes "
-             "by the linker map (client %u, stack %u, mbedTLS pool %u)\n",
+    fw_print("firmware: rucio-lite client on mps2-an386 (Cortex-M4), RAM %u bytes "
+             "by the linker map (budget 65536; client %u, stack %u, mbedTLS pool %u)\n",
              (unsigned)(uintptr_t)__ram_used, (unsigned)sizeof client,
              (unsigned)board_stack_size(), (unsigned)fw_pool_size());
     if (board_command_line(cmdline, sizeof cmdline) < 0 || !fw_arg(cmdline, "url", url, sizeof url)) {
@@ -174,7 +256,12 @@ int main(void)
     fw_pool_high_water(&pool_bytes, &pool_blocks);
     fw_print("ram: mbedTLS pool high-water %u bytes (%u blocks) of %u\n", (unsigned)pool_bytes,
              (unsigned)pool_blocks, (unsigned)fw_pool_size());
-    fw_print("ram: stack high-water %u bytes of %u\n", (unsigned)board_stack_high_water(),
+    stack_print();
+    /* The per-call painting restarts the board's own measurement: the
+     * deepest point is the larger of the two. */
+    if (board_stack_high_water() > stack_deepest)
+        stack_deepest = board_stack_high_water();
+    fw_print("ram: stack high-water %u bytes of %u\n", (unsigned)stack_deepest,
              (unsigned)board_stack_size());
     fw_print("firmware: done, %d failed\n", failures);
     return failures ? 1 : 0;

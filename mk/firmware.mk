@@ -55,8 +55,8 @@ FW_IMAGE := $(FW_BUILD)/tls_proof.elf
 
 # librucio's layers, compiled for the M4 with the firmware's sizes
 # (firmware/rucio_config_fw.h); port/posix/ is left out, port/modem/ is in.
-FW_LIB_SRCS := $(sort $(wildcard src/core/*.c src/http/*.c src/json/*.c \
-                                 src/rucio/*.c src/tls/*.c))
+FW_FEATURES := $(call rl_features,$(FW_CC) $(FW_CFLAGS))
+FW_LIB_SRCS := $(call rl_lib_srcs,$(FW_FEATURES))
 FW_RUCIO_CA       ?= $(FW_CA)
 FW_RUCIO_ACCOUNT  ?= signer
 FW_RUCIO_USER     ?= signer
@@ -110,7 +110,7 @@ $(FW_BUILD)/obj/fw_ca.o: $(FW_BUILD)/obj/fw_ca.c
 # The Rucio server's CA (it makes a new PKI each start) and the test
 # account's credentials, in flash. Rebuilt on every fw-rucio: the server's
 # CA changes with each start.
-$(FW_BUILD)/obj/fw_rucio_ca.c: fw-force
+$(FW_BUILD)/obj/fw_rucio_ca.c: fw-force $(FW_RUCIO_CA)
 	@mkdir -p $(dir $@)
 	@firmware/bin2c.py $(FW_RUCIO_CA) fw_ca_pem $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@

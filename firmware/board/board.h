@@ -29,6 +29,9 @@ void board_sleep_ms(uint32_t ms);
 int board_flash_program(const volatile void *dst, const void *src, size_t len);
 
 /* ---- stack: bytes of the painted stack ever used, and its size ---- */
+/* The pattern the free stack is painted with (at reset, and by whoever
+ * measures a call's stack). */
+#define BOARD_STACK_PAINT 0xC5C5C5C5u
 size_t board_stack_high_water(void);
 size_t board_stack_size(void);
 

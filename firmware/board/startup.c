@@ -10,7 +10,6 @@
 
 #include "board.h"
 
-#define STACK_PAINT 0xC5C5C5C5u
 /* Left unpainted below the reset handler's own frame. */
 #define STACK_PAINT_MARGIN 64u
 
@@ -75,13 +74,13 @@ static void paint_stack(void)
 {
     uint32_t *end = current_sp() - STACK_PAINT_MARGIN / sizeof(uint32_t);
     for (volatile uint32_t *p = __stack_limit; p < end; p++)
-        *p = STACK_PAINT;
+        *p = BOARD_STACK_PAINT;
 }
 
 size_t board_stack_high_water(void)
 {
     const volatile uint32_t *p = __stack_limit;
-    while (p < __stack_top && *p == STACK_PAINT)
+    while (p < __stack_top && *p == BOARD_STACK_PAINT)
         p++;
     return (size_t)((uintptr_t)__stack_top - (uintptr_t)p);
 }

@@ -2,7 +2,10 @@
 # rucio-lite firmware against the real Rucio server (make fw-rucio-test):
 # start the server of tests/rucio-server, build the librucio image with the
 # server's CA in flash, run it in QEMU behind the relay, and check each
-# signed URL it prints with verify_signed_url.py, as tests/e2e does.
+# signed URL it prints with verify_signed_url.py, as tests/e2e does, and
+# the stack each public call needed ("stack: <call> <bytes>" lines, at most
+# FW_STACK_LIMIT bytes each, 8192 by default: the limit of issue 7, not a
+# timing).
 #
 #   tests/firmware/fw-rucio-test.sh <firmware build dir> <make> <make args...>
 #
@@ -50,16 +53,7 @@ pass rucio_server_start
 
 # "A given token": one the Python side gets for the signer account, built
 # into the image next to the userpass credentials.
-token=$("$python" - "$RUCIO_TEST_URL" "$server/pki/ca.pem" <<'PY'
-import ssl, sys, urllib.request
-url, ca = sys.argv[1], sys.argv[2]
-req = urllib.request.Request(url + "/auth/userpass", headers={
-    "X-Rucio-Account": "signer", "X-Rucio-Username": "signer",
-    "X-Rucio-Password": "signerpw"})
-with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=ca)) as r:
-    print(r.headers["X-Rucio-Auth-Token"])
-PY
-) || token=""
+token=$("$python" "$harness/userpass_token.py" "$server/server.env") || token=""
 if [ -n "$token" ]; then pass got_token_for_image; else fail got_token_for_image "no token"; fi
 
 if (cd "$top" && $make --no-print-directory "$@" fw-rucio FW_RUCIO_CA="$server/pki/ca.pem" \
@@ -86,7 +80,8 @@ timeout "$qemu_timeout" qemu-system-arm -M mps2-an386 -display none -monitor non
 sed 's/^/    console: /' "$work/console.txt" | cut -c1-200
 
 for name in nv_seed_provisioned modem_hello client_init ping userpass_authentication \
-    signed_gcs signed_s3 signed_swift token_client_init token_s3 token_used_as_given; do
+    whoami whoami_account signed_gcs signed_s3 signed_swift token_client_init token_s3 \
+    token_used_as_given; do
     line=$(grep "^CHECK $name " "$work/console.txt" | head -n 1 || true)
     case $line in
     "CHECK $name ok") pass "qemu_$name" ;;
@@ -118,5 +113,27 @@ verify() {
 }
 for svc in gcs s3 swift; do verify SIGNED "$svc"; done
 verify TOKEN s3
+
+# Stack per public call: every call the image makes reports a figure, and
+# none needs more than the limit.
+stack_limit=${FW_STACK_LIMIT:-8192}
+for call in rucio_client_options_default rucio_client_init rucio_ping rucio_authenticate \
+    rucio_whoami rucio_client_account rucio_get_signed_url rucio_client_last_error \
+    rucio_client_free; do
+    bytes=$(sed -n "s/^stack: $call \([0-9][0-9]*\)\$/\1/p" "$work/console.txt" | head -n 1)
+    if [ -z "$bytes" ]; then
+        fail "stack_$call" "no \"stack: $call\" line"
+    elif [ "$bytes" -le "$stack_limit" ]; then
+        pass "stack_$call"
+    else
+        fail "stack_$call" "$bytes bytes, over $stack_limit"
+    fi
+done
+# ... and a call the list above does not know (rucio_strerror after a
+# failure, a call added later) is held to the same limit.
+over=$(awk -v limit="$stack_limit" '/^stack: / && $3 > limit { print $2 " " $3 }' \
+    "$work/console.txt")
+if [ -z "$over" ]; then pass stack_every_call_within_limit; else
+    fail stack_every_call_within_limit "$(echo "$over" | tr '\n' ' ')"; fi
 if [ "$rc" -eq 0 ]; then pass qemu_exit_status; else fail qemu_exit_status "QEMU exited $rc"; fi
 finish

@@ -25,7 +25,10 @@ LAYERS = [
     ("newlib-nano libc", "libc_nano.a"),
     ("libgcc", "libgcc.a"),
 ]
+# Output sections of the firmware's linker script, and of the toolchain's
+# default script (.rodata, ...) that tools/size-report.py links with.
 KIND = {".vectors": "text", ".text": "text", ".ARM.exidx": "text", ".nvseed": "text",
+        ".rodata": "text", ".rodata1": "text", ".ARM.extab": "text",
         ".data": "data", ".bss": "bss", ".stack": "bss"}
 ENTRY = re.compile(r"^ (\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$")
 OUT = re.compile(r"^(\.[A-Za-z_.]+)\s")
