@@ -260,7 +260,7 @@ typedef struct rucio_http_conn {
     uint8_t tx[RUCIO_HTTP_TX_BUF];
     uint32_t connect_count;   /* connections opened so far (statistics) */
     uint32_t request_count;   /* requests sent so far (statistics) */
-    char error[160];          /* detail of the last failure, for people */
+    char error[256];          /* detail of the last failure, for people */
 } rucio_http_conn;
 
 /* tls may be NULL (http only; always NULL when built without TLS).

@@ -46,21 +46,26 @@ void rucio_http_conn_init(rucio_http_conn *c, const rucio_port *port,
 #endif
 }
 
+/* "<what> <host>:<port>[: <why>]" into c->error. */
 static void set_error(rucio_http_conn *c, const char *what, const char *why)
 {
-    rucio_strbuf b;
+    int has_why = why && *why;
 
-    rucio_strbuf_init(&b, c->error, sizeof c->error);
-    rucio_strbuf_puts(&b, what);
-    rucio_strbuf_puts(&b, " ");
-    rucio_strbuf_puts(&b, c->host);
-    rucio_strbuf_putc(&b, ':');
-    rucio_strbuf_put_u64(&b, c->remote_port);
-    if (why && *why) {
-        rucio_strbuf_puts(&b, ": ");
-        rucio_strbuf_puts(&b, why);
-    }
+    rucio_format(c->error, sizeof c->error, "%s %s:%u%s%s", what, c->host,
+                 (unsigned)c->remote_port, has_why ? ": " : "",
+                 has_why ? why : "");
 }
+
+#if RUCIO_WITH_TLS
+/* A TLS failure in mbedTLS's words, after what was being done. */
+static void set_tls_error(rucio_http_conn *c, const char *doing)
+{
+    char why[sizeof c->error];
+
+    rucio_tls_describe(&c->tls_conn, why, sizeof why);
+    set_error(c, doing, why);
+}
+#endif
 
 /* The buffers held the last request and response: tokens, passwords. */
 static void wipe_buffers(rucio_http_conn *c)
@@ -161,12 +166,8 @@ static rucio_status io_failure(rucio_http_conn *c, rucio_io io,
 #if RUCIO_WITH_TLS
         /* A TLS alert says more, e.g. a TLS 1.3 server refusing the
          * client certificate after our side of the handshake ended. */
-        if (c->https && c->tls_conn.last_error < 0) {
-            char why[96];
-
-            rucio_tls_describe(&c->tls_conn, why, sizeof why);
-            set_error(c, doing, why);
-        }
+        if (c->https && c->tls_conn.last_error < 0)
+            set_tls_error(c, doing);
 #endif
         return RUCIO_E_IO;
     }
@@ -220,7 +221,6 @@ static int same_endpoint(const rucio_http_conn *c, const rucio_url *url)
 #if RUCIO_WITH_TLS
 static rucio_status start_tls(rucio_http_conn *c, uint64_t deadline)
 {
-    char why[96];
     rucio_status st;
 
     if (!c->tls) {
@@ -237,10 +237,8 @@ static rucio_status start_tls(rucio_http_conn *c, uint64_t deadline)
     }
     st = rucio_tls_handshake(&c->tls_conn, c->sock, c->host,
                              c->present_client_cert, deadline);
-    if (st != RUCIO_OK) {
-        rucio_tls_describe(&c->tls_conn, why, sizeof why);
-        set_error(c, "TLS handshake with", why);
-    }
+    if (st != RUCIO_OK)
+        set_tls_error(c, "TLS handshake with");
     return st;
 }
 #endif

@@ -119,22 +119,13 @@ static void parse_name_host(const char *s, const char *end, rucio_url *u,
     *after = p;
 }
 
-/* Decimal 1-65535, digits only; the bound is checked digit by digit so
- * that a long run of digits cannot overflow. */
+/* Decimal 1-65535, digits only. */
 static rucio_status parse_port(const char *s, const char *end, rucio_url *u)
 {
-    uint32_t value = 0;
+    uint64_t value;
 
-    if (s == end)
-        return RUCIO_E_BAD_URL;
-    for (; s < end; s++) {
-        if (!rucio_ascii_is_digit((unsigned char)*s))
-            return RUCIO_E_BAD_URL;
-        value = value * 10 + (uint32_t)(*s - '0');
-        if (value > 65535)
-            return RUCIO_E_BAD_URL;
-    }
-    if (value == 0)
+    if (!rucio_ascii_parse_u64(s, (size_t)(end - s), &value) || value == 0 ||
+        value > 65535)
         return RUCIO_E_BAD_URL;
     u->port = (uint16_t)value;
     u->port_given = 1;

@@ -5,6 +5,7 @@
 
 #include "core/ascii.h"
 #include "json/json.h"
+#include "rucio/auth.h"
 #include "rucio/errors.h"
 #include "rucio/request.h"
 
@@ -17,10 +18,11 @@ static void begin(rucio_client *c)
     rucio_call_begin(c);
 }
 
-/* Send a GET to the rucio host; a status other than 200 becomes the
- * error the server described. */
+/* Send a GET to the rucio host, with a token when with_token (ping needs
+ * none); a status other than 200 becomes the error the server
+ * described. */
 static rucio_status get_200(rucio_client *c, const char *path,
-                            const char *query, int anonymous,
+                            const char *query, int with_token,
                             size_t *out_len)
 {
     rucio_call call;
@@ -30,8 +32,8 @@ static rucio_status get_200(rucio_client *c, const char *path,
     call.endpoint = RUCIO_ENDPOINT_API;
     call.path = path;
     call.query = query;
-    call.anonymous = anonymous;
-    st = rucio_call_send(c, &call, out_len);
+    st = with_token ? rucio_call_with_token(c, &call, out_len)
+                    : rucio_call_send(c, &call, out_len);
     if (st != RUCIO_OK)
         return st;
     if (c->response.status != 200)
@@ -42,10 +44,8 @@ static rucio_status get_200(rucio_client *c, const char *path,
 
 static rucio_status bad_answer(rucio_client *c, const char *what)
 {
-    rucio_error_set(&c->error, RUCIO_E_JSON, "RucioException",
-                    "unexpected answer from the server: ");
-    rucio_error_append(&c->error, what);
-    return RUCIO_E_JSON;
+    return rucio_error_set(&c->error, RUCIO_E_JSON, "RucioException",
+                           "unexpected answer from the server: %s", what);
 }
 
 static rucio_status parse_object(rucio_client *c, size_t len, rucio_json *doc,
@@ -70,7 +70,7 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
     rucio_status st;
 
     begin(c);
-    st = get_200(c, "ping", NULL, 1, &len);
+    st = get_200(c, "ping", NULL, 0, &len);
     if (st == RUCIO_OK)
         st = parse_object(c, len, &doc, tokens);
     if (st != RUCIO_OK)
@@ -127,7 +127,7 @@ rucio_status rucio_whoami(rucio_client *c, rucio_account_info *out)
 
     begin(c);
     memset(out, 0, sizeof *out);
-    st = get_200(c, "accounts/whoami", NULL, 0, &len);
+    st = get_200(c, "accounts/whoami", NULL, 1, &len);
     if (st == RUCIO_OK)
         st = parse_object(c, len, &doc, tokens);
     if (st != RUCIO_OK)
@@ -150,14 +150,12 @@ static int one_of(const char *value, const char *const *allowed)
 static rucio_status invalid(rucio_client *c, const char *what,
                             const char *value)
 {
-    rucio_error_set(&c->error, RUCIO_E_INVALID_ARG, "InputValidationError",
-                    what);
-    if (value) {
-        rucio_error_append(&c->error, " (got \"");
-        rucio_error_append(&c->error, value);
-        rucio_error_append(&c->error, "\")");
-    }
-    return RUCIO_E_INVALID_ARG;
+    if (!value)
+        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                               "InputValidationError", "%s", what);
+    return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                           "InputValidationError", "%s (got \"%s\")", what,
+                           value);
 }
 
 static int prefix_nocase(const char *s, const char *prefix)
@@ -240,8 +238,6 @@ static rucio_status encode_signurl_query(rucio_client *c, const char *rse,
 static rucio_status check_signed_url(rucio_client *c, size_t len)
 {
     const char *url = c->scratch.body;
-    char where[24];
-    rucio_strbuf b;
     size_t i;
 
     if (len == 0)
@@ -249,16 +245,10 @@ static rucio_status check_signed_url(rucio_client *c, size_t len)
     for (i = 0; i < len; i++)
         if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
             break;
-    if (i < len) {
-        rucio_strbuf_init(&b, where, sizeof where);
-        rucio_strbuf_puts(&b, " at byte ");
-        rucio_strbuf_put_u64(&b, i);
-        rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
-                        "the signed URL from the server holds a space or "
-                        "control character");
-        rucio_error_append(&c->error, where);
-        return RUCIO_E_BAD_ANSWER;
-    }
+    if (i < len)
+        return rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+                               "the signed URL from the server holds a space "
+                               "or control character at byte %zu", i);
     if (!prefix_nocase(url, "https://") && !prefix_nocase(url, "http://"))
         return rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
                                "the signed URL from the server is not an "
@@ -281,7 +271,7 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
     if (st == RUCIO_OK)
         st = encode_signurl_query(c, rse, service, operation, url, lifetime);
     if (st == RUCIO_OK)
-        st = get_200(c, "credentials/signurl", c->query, 0, &len);
+        st = get_200(c, "credentials/signurl", c->query, 1, &len);
     if (st != RUCIO_OK)
         return st;
     st = check_signed_url(c, len);

@@ -129,9 +129,10 @@ rucio_status rucio_auth_accept_token(rucio_client *c)
     return RUCIO_OK;
 }
 
-/* A refused authentication, as the Python client words it for userpass:
- * CannotAuthenticate("<ExceptionClass>: <ExceptionMessage>"). Used for
- * every auth type, so the server's reason is never lost. */
+/* A refused authentication is CannotAuthenticate, for every auth type,
+ * with the server's reason kept: its message, after its class when that
+ * is another one (as the Python client words it for userpass), never the
+ * same class twice. */
 static rucio_status refused(rucio_client *c, size_t body_len)
 {
     char server_class[sizeof c->error.exception_class];
@@ -140,13 +141,14 @@ static rucio_status refused(rucio_client *c, size_t body_len)
 
     rucio_error_from_response(&c->error, &c->response, c->scratch.body,
                               body_len);
-    rucio_strbuf_copy(server_class, sizeof server_class,
-                      c->error.exception_class);
-    rucio_strbuf_copy(message, sizeof message, c->error.message);
-    rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                    server_class);
-    rucio_error_append(&c->error, ": ");
-    rucio_error_append(&c->error, message);
+    if (strcmp(c->error.exception_class, "CannotAuthenticate") != 0) {
+        rucio_strbuf_copy(server_class, sizeof server_class,
+                          c->error.exception_class);
+        rucio_strbuf_copy(message, sizeof message, c->error.message);
+        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                        "%s: %s", server_class, message);
+    }
+    c->error.status = RUCIO_E_AUTH;
     c->error.http_status = http_status;
     return RUCIO_E_AUTH;
 }
@@ -159,7 +161,6 @@ rucio_status rucio_auth_send(rucio_client *c, rucio_call *call)
     rucio_status st;
 
     call->endpoint = RUCIO_ENDPOINT_AUTH;
-    call->anonymous = 1;
     st = rucio_call_send(c, call, &body_len);
     if (st != RUCIO_OK)
         return st;
@@ -190,7 +191,7 @@ static rucio_status auth_x509(rucio_client *c, const char *path)
 
 static rucio_status authenticate(rucio_client *c)
 {
-    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_error_clear(&c->error);
     /* Types left out of the build were refused by rucio_client_init. */
     switch (c->settings.auth_type) {
 #if RUCIO_WITH_USERPASS
@@ -223,11 +224,9 @@ static rucio_status authenticate(rucio_client *c)
         return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
                                "the server refused the given auth token");
     default:
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "auth type '");
-        rucio_error_append(&c->error, c->settings.auth_type_name);
-        rucio_error_append(&c->error, "' not supported");
-        return RUCIO_E_AUTH;
+        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                               "auth type '%s' not supported",
+                               c->settings.auth_type_name);
     }
 }
 
@@ -294,6 +293,19 @@ rucio_status rucio_auth_ensure(rucio_client *c)
     }
     rucio_auth_forget_token(c);
     return authenticate(c);
+}
+
+rucio_status rucio_call_with_token(rucio_client *c, const rucio_call *call,
+                                   size_t *out_body_len)
+{
+    rucio_status st = rucio_auth_ensure(c);
+
+    if (st == RUCIO_OK)
+        st = rucio_call_send(c, call, out_body_len);
+    if (st != RUCIO_OK || c->response.status != 401)
+        return st;
+    st = rucio_auth_renew(c);
+    return st == RUCIO_OK ? rucio_call_send(c, call, out_body_len) : st;
 }
 
 /* FNV-1a of a token: enough to tell a new bearer token from the one the

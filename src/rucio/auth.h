@@ -11,6 +11,7 @@
 #define RUCIO_AUTH_H
 
 #include "rucio/client.h"
+#include "rucio/request.h"
 
 /* Seconds before expiry at which a token is renewed before use. */
 #define RUCIO_TOKEN_RENEW_MARGIN 60
@@ -27,6 +28,14 @@ rucio_status rucio_auth_renew(rucio_client *client);
  * RUCIO_AUTH_NONE for anything else. */
 rucio_auth_type rucio_auth_type_from_name(const char *name);
 
+/* A call that needs a token: one is made sure of first (rucio_auth_ensure)
+ * and, when the server refuses it (401), renewed once and the call sent
+ * again. Otherwise as rucio_call_send, which this uses for everything it
+ * sends, authentication requests included. */
+rucio_status rucio_call_with_token(rucio_client *client,
+                                   const rucio_call *call,
+                                   size_t *out_body_len);
+
 /* Whether this build has the auth type (RUCIO_WITH_USERPASS, ...). */
 int rucio_auth_type_built_in(rucio_auth_type type);
 
@@ -34,8 +43,7 @@ int rucio_auth_type_built_in(rucio_auth_type type);
 
 /* Send an authentication request to the auth host; RUCIO_OK only for a
  * 200, a refusal keeps the server's reason (CannotAuthenticate). */
-struct rucio_call;
-rucio_status rucio_auth_send(rucio_client *client, struct rucio_call *call);
+rucio_status rucio_auth_send(rucio_client *client, rucio_call *call);
 
 /* Take the token of the auth response just received, cache it. */
 rucio_status rucio_auth_accept_token(rucio_client *client);

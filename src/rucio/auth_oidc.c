@@ -27,11 +27,9 @@ static rucio_bearer refuse_token_file(rucio_client *c, const char *path,
                                       const rucio_file_check *check)
 {
     rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
-                    "BEARER_TOKEN_FILE ");
-    rucio_error_append(&c->error, path);
-    rucio_error_append(&c->error, check->level ? ": its directory " : " ");
-    rucio_error_append(&c->error, rucio_file_problem_text(check));
-    rucio_error_append(&c->error, "; not used");
+                    "BEARER_TOKEN_FILE %s%s%s; not used", path,
+                    check->level ? ": its directory " : " ",
+                    rucio_file_problem_text(check));
     return RUCIO_BEARER_STOP;
 }
 

@@ -30,19 +30,16 @@ static rucio_status sign_with_key(rucio_client *c, const char *key,
                                      strlen(challenge), port_rng, &c->port,
                                      signature, cap, NULL);
 
-    if (st != RUCIO_OK) {
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "cannot sign the ssh challenge with the key ");
-        rucio_error_append(&c->error, c->settings.ssh_key_mem
-                                          ? "given in memory"
-                                          : c->settings.ssh_private_key);
-        rucio_error_append(&c->error, ": ");
-        rucio_error_append(&c->error, st == RUCIO_E_UNSUPPORTED
-                                          ? "only unencrypted RSA keys work"
-                                          : "not a usable RSA private key");
-        return RUCIO_E_AUTH;
-    }
-    return RUCIO_OK;
+    if (st == RUCIO_OK)
+        return RUCIO_OK;
+    return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                           "cannot sign the ssh challenge with the key %s: %s",
+                           c->settings.ssh_key_mem
+                               ? "given in memory"
+                               : c->settings.ssh_private_key,
+                           st == RUCIO_E_UNSUPPORTED
+                               ? "only unencrypted RSA keys work"
+                               : "not a usable RSA private key");
 }
 
 /* Sign the challenge with the configured key. A key file's text lives in
@@ -67,10 +64,9 @@ static rucio_status sign_challenge(rucio_client *c, const char *challenge,
     if (st != RUCIO_OK) {
         /* A file too large for the buffer left its beginning there. */
         rucio_wipe(c->scratch.body, sizeof c->scratch.body);
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "cannot read the ssh private key ");
-        rucio_error_append(&c->error, c->settings.ssh_private_key);
-        return RUCIO_E_AUTH;
+        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                               "cannot read the ssh private key %s",
+                               c->settings.ssh_private_key);
     }
     st = sign_with_key(c, c->scratch.body, key_len, challenge, signature, cap);
     rucio_wipe(c->scratch.body, sizeof c->scratch.body);

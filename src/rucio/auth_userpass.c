@@ -19,15 +19,14 @@ static rucio_status to_header_latin1(rucio_client *c, const char *what,
 
     if (r == RUCIO_LATIN1_OK)
         return RUCIO_OK;
-    rucio_error_set(&c->error, RUCIO_E_INVALID_ARG, "InputValidationError",
-                    what);
-    rucio_error_append(&c->error,
-                       r == RUCIO_LATIN1_OUTSIDE
-                           ? " holds a character outside ISO-8859-1 "
-                             "(Latin-1); HTTP headers carry only Latin-1, so "
-                             "the server could never receive it"
-                           : " is not valid UTF-8");
-    return RUCIO_E_INVALID_ARG;
+    return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                           "InputValidationError", "%s %s", what,
+                           r == RUCIO_LATIN1_OUTSIDE
+                               ? "holds a character outside ISO-8859-1 "
+                                 "(Latin-1); HTTP headers carry only "
+                                 "Latin-1, so the server could never "
+                                 "receive it"
+                               : "is not valid UTF-8");
 }
 
 rucio_status rucio_auth_userpass(rucio_client *c)

@@ -116,7 +116,7 @@ static rucio_status setup_tls(rucio_client *c)
     st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
                                sizeof err);
     if (st != RUCIO_OK)
-        return rucio_error_set(&c->error, st, "ConfigurationError", err);
+        return rucio_error_set(&c->error, st, "ConfigurationError", "%s", err);
     c->tls_ready = 1;
     return RUCIO_OK;
 }
@@ -205,7 +205,8 @@ rucio_status rucio_client_init(rucio_client *c,
     c->call_timeout_ms =
         opt->call_timeout_ms ? opt->call_timeout_ms : c->settings.timeout_ms;
     init_connections(c);
-    return rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_error_clear(&c->error);
+    return RUCIO_OK;
 }
 
 void rucio_client_free(rucio_client *c)

@@ -4,17 +4,16 @@
 
 #include <string.h>
 
+#include "core/ascii.h"
+
+/* Exactly n (at most 4) decimal digits. */
 static int parse_digits(const char *s, int n, int *out)
 {
-    int v = 0;
-    int i;
+    uint64_t v;
 
-    for (i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
+    if (!rucio_ascii_parse_u64(s, (size_t)n, &v))
+        return 0;
+    *out = (int)v;
     return 1;
 }
 

@@ -45,32 +45,40 @@ int rucio_exception_code(const char *exception_class)
 }
 #endif
 
-rucio_status rucio_error_set(rucio_error *e, rucio_status status,
-                             const char *exception_class, const char *message)
+void rucio_error_clear(rucio_error *e)
+{
+    e->status = RUCIO_OK;
+    e->http_status = 0;
+    e->code = 0;
+    e->exception_class[0] = '\0';
+    e->message[0] = '\0';
+}
+
+rucio_status rucio_error_vset(rucio_error *e, rucio_status status,
+                              const char *exception_class, const char *fmt,
+                              va_list ap)
 {
     e->status = status;
     e->http_status = 0;
     rucio_strbuf_copy(e->exception_class, sizeof e->exception_class,
-                            exception_class ? exception_class : "");
-    rucio_strbuf_copy(e->message, sizeof e->message,
-                            message ? message : "");
+                      exception_class);
+    rucio_vformat(e->message, sizeof e->message, fmt, ap);
     e->code = rucio_exception_code(e->exception_class);
     return status;
 }
 
-void rucio_error_append(rucio_error *e, const char *text)
+rucio_status rucio_error_set(rucio_error *e, rucio_status status,
+                             const char *exception_class, const char *fmt,
+                             ...)
 {
-    size_t used = strlen(e->message);
-    size_t room = sizeof e->message - 1 - used;
-    size_t n = strlen(text);
+    va_list ap;
 
-    if (n > room)
-        n = room;
-    memcpy(e->message + used, text, n);
-    e->message[used + n] = '\0';
+    va_start(ap, fmt);
+    rucio_error_vset(e, status, exception_class, fmt, ap);
+    va_end(ap);
+    return status;
 }
 
-/* ExceptionClass and ExceptionMessage from a JSON error body, if any. */
 static void read_body_fields(rucio_error *e, const char *body, size_t len,
                              int *got_class, int *got_message)
 {

@@ -8,6 +8,7 @@
 #ifndef RUCIO_ERRORS_H
 #define RUCIO_ERRORS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "rucio/client.h"
@@ -16,13 +17,19 @@
  * when rucio.common.exception has no class of that name. */
 int rucio_exception_code(const char *exception_class);
 
-/* Record a failure: status, class (its code is looked up) and message.
- * Returns status, so that "return rucio_error_set(...)" reads well. */
+/* Record a failure: status, class (its code is looked up) and a
+ * printf-style message (rucio_format: formatted straight into e->message,
+ * cut with "..." if it does not fit). Returns status, so that
+ * "return rucio_error_set(...)" reads well. */
 rucio_status rucio_error_set(rucio_error *e, rucio_status status,
-                             const char *exception_class, const char *message);
+                             const char *exception_class, const char *fmt,
+                             ...) RUCIO_PRINTF_(4, 5);
+/* No failure: status RUCIO_OK, everything empty. */
+void rucio_error_clear(rucio_error *e);
 
-/* Append text to the message (cut to fit, never overflowing). */
-void rucio_error_append(rucio_error *e, const char *text);
+rucio_status rucio_error_vset(rucio_error *e, rucio_status status,
+                              const char *exception_class, const char *fmt,
+                              va_list ap) RUCIO_PRINTF_(4, 0);
 
 /*
  * Fill e from a response that is not a success, as Python's

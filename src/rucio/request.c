@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/ascii.h"
-#include "rucio/auth.h"
 #include "rucio/date.h"
 #include "rucio/errors.h"
 
@@ -168,16 +167,17 @@ static void put_origin(rucio_strbuf *b, const rucio_url *u)
 static rucio_status refuse_redirect(rucio_client *c, const char *why,
                                     const rucio_url *target)
 {
+    char to[RUCIO_HTTP_HOST_MAX + 32];
     rucio_strbuf b;
 
-    rucio_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "");
-    rucio_strbuf_init(&b, c->error.message, sizeof c->error.message);
-    rucio_strbuf_puts(&b, why);
+    rucio_strbuf_init(&b, to, sizeof to);
     if (target) {
         rucio_strbuf_puts(&b, " (to ");
         put_origin(&b, target);
         rucio_strbuf_putc(&b, ')');
     }
+    rucio_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "%s%s",
+                    why, to);
     c->error.http_status = c->response.status;
     return RUCIO_E_REDIRECT;
 }
@@ -339,10 +339,14 @@ int rucio_retry_after_ms(const char *value, int64_t now_seconds,
                          uint32_t *out_ms)
 {
     int64_t when, seconds = 0;
+    uint64_t delta;
 
     if (digits_only(value)) {
-        for (; *value && seconds < 100000; value++)
-            seconds = seconds * 10 + (*value - '0');
+        /* Too many digits for 64 bits is "very long": saturated below. */
+        seconds = rucio_ascii_parse_u64(value, strlen(value), &delta) &&
+                          delta < 100000
+                      ? (int64_t)delta
+                      : 100000;
     } else if (rucio_parse_http_date(value, &when) == RUCIO_OK) {
         seconds = when > now_seconds ? when - now_seconds : 0;
     } else {
@@ -452,9 +456,8 @@ static rucio_status report_failure(rucio_client *c, const rucio_call *call,
     default:
         break;
     }
-    rucio_error_set(&c->error, st, cls, prefix);
-    rucio_error_append(&c->error, detail[0] ? detail : rucio_strerror(st));
-    return st;
+    return rucio_error_set(&c->error, st, cls, "%s%s", prefix,
+                           detail[0] ? detail : rucio_strerror(st));
 }
 
 /* What a finished attempt leads to. */
@@ -483,11 +486,10 @@ static next_step after_failure(rucio_client *c, const rucio_call *call,
     return STEP_FAILED;
 }
 
-/* A response: back off on 502/503/504, re-authenticate once on 401,
- * else it is the answer. The last attempt's response is always final. */
-static next_step after_response(rucio_client *c, const rucio_call *call,
-                                int attempt, int *reauthenticated,
-                                rucio_status *st)
+/* A response: back off on 502/503/504, else it is the answer (a 401
+ * included: the token policy above decides). The last attempt's response
+ * is always final. */
+static next_step after_response(rucio_client *c, int attempt)
 {
     int status = c->response.status;
 
@@ -501,11 +503,7 @@ static next_step after_response(rucio_client *c, const rucio_call *call,
                   (unsigned)ms);
         return sleep_before_retry(c, ms) ? STEP_AGAIN : STEP_DONE;
     }
-    if (status != 401 || call->anonymous || *reauthenticated)
-        return STEP_DONE;
-    *reauthenticated = 1;
-    *st = rucio_auth_renew(c);
-    return *st == RUCIO_OK ? STEP_AGAIN : STEP_FAILED;
+    return STEP_DONE;
 }
 
 void rucio_call_begin(rucio_client *c)
@@ -513,7 +511,7 @@ void rucio_call_begin(rucio_client *c)
     c->call_deadline_ms = rucio_port_deadline(&c->port, c->call_timeout_ms);
     rucio_http_conn_set_deadline(&c->api_conn, c->call_deadline_ms);
     rucio_http_conn_set_deadline(&c->auth_conn, c->call_deadline_ms);
-    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_error_clear(&c->error);
 }
 
 rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,
@@ -521,22 +519,16 @@ rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,
 {
     rucio_status st = RUCIO_OK;
     next_step next = STEP_AGAIN;
-    int reauthenticated = 0;
     int attempt;
 
     *out_body_len = 0;
-    if (!call->anonymous) {
-        st = rucio_auth_ensure(c);
-        if (st != RUCIO_OK)
-            return st;
-    }
     for (attempt = 0; next == STEP_AGAIN; attempt++) {
         st = build_url(c, call);
         if (st != RUCIO_OK)
             return st;
         st = exchange(c, call, out_body_len);
         next = st == RUCIO_OK
-                   ? after_response(c, call, attempt, &reauthenticated, &st)
+                   ? after_response(c, attempt)
                    : after_failure(c, call, attempt, &st);
     }
     return next == STEP_DONE ? RUCIO_OK : st;

@@ -1,6 +1,8 @@
 /*
  * rucio-lite (private): one Rucio REST call with the Python client's
- * request loop (BaseClient._send_request).
+ * request loop (BaseClient._send_request), below the token policy: the
+ * token held is sent, none is obtained here (auth.h's
+ * rucio_call_with_token does that, and uses this for everything it sends).
  *
  *   - headers: User-Agent, Accept (any type), Connection: Keep-Alive,
  *     X-Rucio-Auth-Token, X-Rucio-VO, X-Rucio-Script, X-Rucio-Account
@@ -9,8 +11,8 @@
  *     retried (up to [client] request_retries) and 502/503/504 are
  *     retried, each after a pause drawn uniformly from [0, min(10,
  *     0.25 * 2^n)] seconds (full jitter), added to Retry-After when the
- *     server sent one; a 401 re-authenticates once; nothing else is
- *     retried once a response head has arrived;
+ *     server sent one; nothing else is retried once a response head has
+ *     arrived (a 401 goes back to the caller);
  *   - every wait ends by the call's deadline (rucio_call_begin);
  *   - redirects (the 303 of whoami) are followed with the same headers,
  *     only to the same scheme, host and port, never for an
@@ -36,9 +38,6 @@ typedef struct rucio_call {
     const char *query;        /* encoded, without '?'; NULL for none */
     rucio_http_header extra[RUCIO_CALL_MAX_EXTRA]; /* may carry secrets */
     size_t extra_count;
-    int anonymous;            /* sent with whatever token is held: none is
-                                 obtained and a 401 is final (auth
-                                 requests, ping) */
 } rucio_call;
 
 /* Start a public call: its deadline (now + the client's call timeout)

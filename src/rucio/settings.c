@@ -1,8 +1,10 @@
 /* rucio-lite: client settings from options, environment and rucio.cfg. */
 #include "rucio/settings.h"
 
+#include <stdarg.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "rucio/auth.h"
 #include "rucio/errors.h"
 #include "rucio/ini.h"
@@ -29,14 +31,17 @@ typedef struct source {
 typedef enum found { FOUND, ABSENT, FAILED } found;
 
 static rucio_status fail(source *s, rucio_status st, const char *cls,
-                         const char *message)
-{
-    return rucio_error_set(&s->c->error, st, cls, message);
-}
+                         const char *fmt, ...) RUCIO_PRINTF_(4, 5);
 
-static void append(source *s, const char *text)
+static rucio_status fail(source *s, rucio_status st, const char *cls,
+                         const char *fmt, ...)
 {
-    rucio_error_append(&s->c->error, text);
+    va_list ap;
+
+    va_start(ap, fmt);
+    rucio_error_vset(&s->c->error, st, cls, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 static const char *env(const source *s, const char *name)
@@ -55,33 +60,22 @@ static rucio_status load_config(source *s, const char *path)
     const rucio_port *p = &s->c->port;
     rucio_ini_error ie;
     size_t len = 0;
-    char line[24];
-    rucio_strbuf b;
     rucio_status st;
 
     st = p->fs->read_file(p->ctx, path, s->c->scratch.config,
                           sizeof s->c->scratch.config - 1, &len);
-    if (st != RUCIO_OK) {
-        fail(s, RUCIO_E_CONFIG, "ConfigLoadingError",
-             st == RUCIO_E_NO_SPACE ? "configuration file larger than "
-                                      "RUCIO_CONFIG_MAX: "
-                                    : "Could not load Rucio configuration "
-                                      "file: ");
-        append(s, path);
-        return RUCIO_E_CONFIG;
-    }
+    if (st != RUCIO_OK)
+        return fail(s, RUCIO_E_CONFIG, "ConfigLoadingError", "%s%s",
+                    st == RUCIO_E_NO_SPACE
+                        ? "configuration file larger than RUCIO_CONFIG_MAX: "
+                        : "Could not load Rucio configuration file: ",
+                    path);
     s->c->scratch.config[len] = '\0';
     if (rucio_ini_parse(&s->ini, s->c->scratch.config, len, &ie) !=
-        RUCIO_OK) {
-        rucio_strbuf_init(&b, line, sizeof line);
-        rucio_strbuf_put_u64(&b, ie.line);
-        fail(s, RUCIO_E_CONFIG, "ConfigurationError", path);
-        append(s, ", line ");
-        append(s, line);
-        append(s, ": ");
-        append(s, ie.reason);
-        return RUCIO_E_CONFIG;
-    }
+        RUCIO_OK)
+        return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
+                    "%s, line %llu: %s", path, (unsigned long long)ie.line,
+                    ie.reason);
     s->text = s->c->scratch.config;
     s->len = len;
     /* Fits: find_config and search_config bound the path. */
@@ -162,11 +156,13 @@ static found config_value(source *s, const char *key, char *out, size_t cap)
         return FOUND;
     if (st == RUCIO_E_MISSING_PARAM)
         return ABSENT;
-    fail(s, RUCIO_E_CONFIG, "ConfigurationError",
-         st == RUCIO_E_NO_SPACE ? "value too long in " : "");
-    append(s, st == RUCIO_E_NO_SPACE ? s->c->settings.config_file : ie.reason);
-    append(s, ": [client] ");
-    append(s, key);
+    if (st == RUCIO_E_NO_SPACE)
+        fail(s, RUCIO_E_CONFIG, "ConfigurationError",
+             "value too long in %s: [client] %s", s->c->settings.config_file,
+             key);
+    else
+        fail(s, RUCIO_E_CONFIG, "ConfigurationError", "%s: [client] %s",
+             ie.reason, key);
     return FAILED;
 }
 
@@ -204,8 +200,7 @@ static found copy_value(source *s, const char *what, const char *value,
     if (b.status == RUCIO_OK)
         return FOUND;
     out[0] = '\0';
-    fail(s, RUCIO_E_CONFIG, "ConfigurationError", "value too long: ");
-    append(s, what);
+    fail(s, RUCIO_E_CONFIG, "ConfigurationError", "value too long: %s", what);
     return FAILED;
 }
 
@@ -230,19 +225,14 @@ static rucio_status missing(source *s, const char *prefix, const char *key)
 {
     if (RUCIO_WITH_FILES && !s->text && !s->opt->no_config &&
         s->c->port.fs) {
-        fail(s, RUCIO_E_CONFIG_NOT_FOUND, "ConfigNotFound",
-             "Could not load Rucio configuration file. Rucio looked in "
-             "the following paths for a configuration file, in order: ");
-        append(s, s->searched);
-        append(s, "; no value for ");
-        append(s, key);
-        return RUCIO_E_CONFIG_NOT_FOUND;
+        return fail(s, RUCIO_E_CONFIG_NOT_FOUND, "ConfigNotFound",
+                    "Could not load Rucio configuration file. Rucio looked "
+                    "in the following paths for a configuration file, in "
+                    "order: %s; no value for %s",
+                    s->searched, key);
     }
-    fail(s, RUCIO_E_MISSING_PARAM, "MissingClientParameter", prefix);
-    append(s, "Option '");
-    append(s, key);
-    append(s, "' cannot be found in config file");
-    return RUCIO_E_MISSING_PARAM;
+    return fail(s, RUCIO_E_MISSING_PARAM, "MissingClientParameter",
+                "%sOption '%s' cannot be found in config file", prefix, key);
 }
 
 static rucio_status require(source *s, const char *option, const char *env_name,
@@ -266,29 +256,23 @@ static rucio_status check_host(source *s, const char *host)
     const char *sep = strstr(host, "://");
     rucio_url url;
 
-    if (!sep) {
-        fail(s, RUCIO_E_BAD_URL, "ClientProtocolNotFound",
-             "Client protocol missing when connecting to host '");
-    } else if (rucio_url_parse(host, strlen(host), &url) != RUCIO_OK) {
-        fail(s, RUCIO_E_BAD_URL,
-             (strncmp(host, "http://", 7) != 0 &&
-              strncmp(host, "https://", 8) != 0)
-                 ? "ClientProtocolNotSupported"
-                 : "ConfigurationError",
-             "not a usable http or https server URL: '");
-    } else if (url.https && !RUCIO_WITH_TLS) {
-        fail(s, RUCIO_E_UNSUPPORTED, "ClientProtocolNotSupported",
-             "this rucio-lite is built without TLS (RUCIO_WITH_TLS=0), so "
-             "only http:// servers can be reached: '");
-        append(s, host);
-        append(s, "'");
-        return RUCIO_E_UNSUPPORTED;
-    } else {
-        return RUCIO_OK;
-    }
-    append(s, host);
-    append(s, "'. Allowed protocols: http, https");
-    return RUCIO_E_BAD_URL;
+    if (!sep)
+        return fail(s, RUCIO_E_BAD_URL, "ClientProtocolNotFound",
+                    "Client protocol missing when connecting to host '%s'. "
+                    "Allowed protocols: http, https", host);
+    if (rucio_url_parse(host, strlen(host), &url) != RUCIO_OK)
+        return fail(s, RUCIO_E_BAD_URL,
+                    (strncmp(host, "http://", 7) != 0 &&
+                     strncmp(host, "https://", 8) != 0)
+                        ? "ClientProtocolNotSupported"
+                        : "ConfigurationError",
+                    "not a usable http or https server URL: '%s'. Allowed "
+                    "protocols: http, https", host);
+    if (url.https && !RUCIO_WITH_TLS)
+        return fail(s, RUCIO_E_UNSUPPORTED, "ClientProtocolNotSupported",
+                    "this rucio-lite is built without TLS (RUCIO_WITH_TLS=0), "
+                    "so only http:// servers can be reached: '%s'", host);
+    return RUCIO_OK;
 }
 
 static rucio_status resolve_hosts(source *s)
@@ -337,11 +321,9 @@ static rucio_status resolve_auth_type(source *s)
     if (!option && from_env &&
         (rucio_auth_type_from_name(from_env) == RUCIO_AUTH_NONE ||
          strcmp(from_env, "token") == 0)) {
-        fail(s, RUCIO_E_MISSING_PARAM, "MissingClientParameter",
-             "Possible RUCIO_AUTH_TYPE values: userpass, x509, x509_proxy, "
-             "gss, ssh, oidc, vs. ");
-        append(s, from_env);
-        return RUCIO_E_MISSING_PARAM;
+        return fail(s, RUCIO_E_MISSING_PARAM, "MissingClientParameter",
+                    "Possible RUCIO_AUTH_TYPE values: userpass, x509, "
+                    "x509_proxy, gss, ssh, oidc, vs. %s", from_env);
     }
     rc = require(s, option, "RUCIO_AUTH_TYPE", "auth_type", st->auth_type_name,
                  sizeof st->auth_type_name, "");
@@ -349,17 +331,14 @@ static rucio_status resolve_auth_type(source *s)
         return rc;
     st->auth_type = rucio_auth_type_from_name(st->auth_type_name);
     if (st->auth_type == RUCIO_AUTH_NONE) {
-        fail(s, RUCIO_E_AUTH, "CannotAuthenticate", "auth type '");
-        append(s, st->auth_type_name);
-        append(s, "' not supported");
-        return RUCIO_E_AUTH;
+        return fail(s, RUCIO_E_AUTH, "CannotAuthenticate",
+                    "auth type '%s' not supported", st->auth_type_name);
     }
     if (!rucio_auth_type_built_in(st->auth_type)) {
-        fail(s, RUCIO_E_UNSUPPORTED, "CannotAuthenticate", "auth type '");
-        append(s, st->auth_type_name);
-        append(s, "' is left out of this build of rucio-lite (its "
-                  "RUCIO_WITH_* switch in rucio/build_config.h is 0)");
-        return RUCIO_E_UNSUPPORTED;
+        return fail(s, RUCIO_E_UNSUPPORTED, "CannotAuthenticate",
+                    "auth type '%s' is left out of this build of rucio-lite "
+                    "(its RUCIO_WITH_* switch in rucio/build_config.h is 0)",
+                    st->auth_type_name);
     }
     return RUCIO_OK;
 }
@@ -375,10 +354,8 @@ static rucio_status expand(source *s, char *path, size_t cap)
     if (rucio_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
             RUCIO_OK ||
         strlen(expanded) >= cap) {
-        fail(s, RUCIO_E_CONFIG, "ConfigurationError",
-             "cannot expand the path ");
-        append(s, path);
-        return RUCIO_E_CONFIG;
+        return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
+                    "cannot expand the path %s", path);
     }
     return rucio_strbuf_copy(path, cap, expanded);
 }
@@ -442,9 +419,11 @@ static rucio_status resolve_userpass(source *s)
 }
 
 #if RUCIO_WITH_CERT_FILES
+/* path must exist (and be a regular file when want_regular); else
+ * "<message><path>'<suffix>" with the class given. */
 static rucio_status file_check(source *s, const char *path, int want_regular,
                                const char *cls, const char *message,
-                               rucio_file_info *out)
+                               const char *suffix, rucio_file_info *out)
 {
     const rucio_port *p = &s->c->port;
 
@@ -452,30 +431,19 @@ static rucio_status file_check(source *s, const char *path, int want_regular,
         out->type != RUCIO_FILE_NONE &&
         (!want_regular || out->type == RUCIO_FILE_REGULAR))
         return RUCIO_OK;
-    fail(s, RUCIO_E_MISSING_PARAM, cls, message);
-    append(s, path);
-    append(s, "'");
-    return RUCIO_E_MISSING_PARAM;
+    return fail(s, RUCIO_E_MISSING_PARAM, cls, "%s%s'%s", message, path,
+                suffix);
 }
 
 /* The key must not be readable by others: exactly 400 or 600. */
 static rucio_status check_key_mode(source *s, const char *path, unsigned mode)
 {
-    char found_mode[4];
-
     if ((mode & 0777) == 0400 || (mode & 0777) == 0600)
         return RUCIO_OK;
-    found_mode[0] = (char)('0' + ((mode >> 6) & 7));
-    found_mode[1] = (char)('0' + ((mode >> 3) & 7));
-    found_mode[2] = (char)('0' + (mode & 7));
-    found_mode[3] = '\0';
-    fail(s, RUCIO_E_AUTH, "CannotAuthenticate",
-         "X.509 authentication selected, but private key (");
-    append(s, path);
-    append(s, ") permissions are liberal (required: 400 or 600, found: ");
-    append(s, found_mode);
-    append(s, ")");
-    return RUCIO_E_AUTH;
+    return fail(s, RUCIO_E_AUTH, "CannotAuthenticate",
+                "X.509 authentication selected, but private key (%s) "
+                "permissions are liberal (required: 400 or 600, found: %u%u%u)",
+                path, (mode >> 6) & 7, (mode >> 3) & 7, mode & 7);
 }
 
 static rucio_status resolve_x509(source *s)
@@ -491,7 +459,7 @@ static rucio_status resolve_x509(source *s)
         rc = expand(s, st->client_cert, sizeof st->client_cert);
     if (rc == RUCIO_OK)
         rc = file_check(s, st->client_cert, 0, "MissingClientParameter",
-                        "X.509 client certificate not found: '", &info);
+                        "X.509 client certificate not found: '", "", &info);
     if (rc != RUCIO_OK)
         return rc;
     /* No key anywhere: the certificate file must hold it (Python too). */
@@ -502,7 +470,7 @@ static rucio_status resolve_x509(source *s)
     rc = expand(s, st->client_key, sizeof st->client_key);
     if (rc == RUCIO_OK)
         rc = file_check(s, st->client_key, 0, "MissingClientParameter",
-                        "X.509 client key not found: '", &info);
+                        "X.509 client key not found: '", "", &info);
     return rc == RUCIO_OK ? check_key_mode(s, st->client_key, info.mode) : rc;
 }
 
@@ -521,11 +489,12 @@ static void default_proxy_path(source *s, char *out, size_t cap)
 static rucio_status resolve_proxy(source *s)
 {
     rucio_settings *st = &s->c->settings;
-    char fallback[64];
+    char fallback[64], suffix[80];
     rucio_file_info info;
     found f;
 
     default_proxy_path(s, fallback, sizeof fallback);
+    rucio_format(suffix, sizeof suffix, " (default %s)", fallback);
     f = lookup(s, s->opt->client_proxy, "RUCIO_CLIENT_PROXY",
                "client_x509_proxy", st->client_proxy, sizeof st->client_proxy);
     if (f == FAILED)
@@ -543,12 +512,8 @@ static rucio_status resolve_proxy(source *s)
                    "Cannot find a valid X509 proxy; checked "
                    "$RUCIO_CLIENT_PROXY, $X509_USER_PROXY, "
                    "client/client_x509_proxy config and the default path: '",
-                   &info) != RUCIO_OK) {
-        append(s, " (default ");
-        append(s, fallback);
-        append(s, ")");
+                   suffix, &info) != RUCIO_OK)
         return s->c->error.status;
-    }
     return RUCIO_OK;
 }
 
@@ -564,7 +529,7 @@ static rucio_status resolve_ssh(source *s)
         rc = expand(s, st->ssh_private_key, sizeof st->ssh_private_key);
     if (rc == RUCIO_OK &&
         file_check(s, st->ssh_private_key, 1, "CannotAuthenticate",
-                   "Provided ssh private key does not exist: '",
+                   "Provided ssh private key does not exist: '", "",
                    &info) != RUCIO_OK) {
         s->c->error.status = RUCIO_E_AUTH;
         return RUCIO_E_AUTH;
@@ -686,23 +651,17 @@ static rucio_status resolve_token_path(source *s)
 }
 #endif
 
-/* [client] request_retries: an integer, else the default (as Python). */
+/* [client] request_retries: an integer up to 10000, else the default (as
+ * Python, which takes any integer). */
 static void resolve_retries(source *s)
 {
     char text[16];
-    int value = 0;
-    size_t i;
+    uint64_t value;
 
     s->c->settings.request_retries = DEFAULT_REQUEST_RETRIES;
-    if (config_value(s, "request_retries", text, sizeof text) != FOUND ||
-        !text[0])
-        return;
-    for (i = 0; text[i]; i++) {
-        if (text[i] < '0' || text[i] > '9' || value > 1000)
-            return;
-        value = value * 10 + (text[i] - '0');
-    }
-    s->c->settings.request_retries = value;
+    if (config_value(s, "request_retries", text, sizeof text) == FOUND &&
+        rucio_ascii_parse_u64(text, strlen(text), &value) && value <= 10000)
+        s->c->settings.request_retries = (int)value;
 }
 
 static void resolve_client_identity(source *s)

@@ -119,25 +119,18 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
 {
     rucio_error *e = &c->error;
     const char *body = c->scratch.body;
-    rucio_strbuf b;
-    size_t used;
+    char code[sizeof e->exception_class];
+    char message[RUCIO_ERROR_MAX];
 
-    rucio_error_set(e, RUCIO_E_STORAGE, "StorageError", "");
-    if (!xml_element(body, "Code", e->exception_class,
-                     sizeof e->exception_class))
-        rucio_strbuf_copy(e->exception_class, sizeof e->exception_class,
-                          "StorageError");
-    if (!xml_element(body, "Message", e->message, sizeof e->message))
-        first_line(body, e->message, sizeof e->message);
-    used = strlen(e->message);
-    rucio_strbuf_init(&b, e->message + used, sizeof e->message - used);
-    rucio_strbuf_puts(&b, used ? " (HTTP " : "HTTP ");
-    rucio_strbuf_put_u64(&b, (uint64_t)c->response.status);
-    rucio_strbuf_puts(&b, " from ");
-    rucio_strbuf_append(&b, url->host, url->host_len);
-    rucio_strbuf_putc(&b, ':');
-    rucio_strbuf_put_u64(&b, url->port);
-    rucio_strbuf_puts(&b, used ? ")" : "");
+    if (!xml_element(body, "Code", code, sizeof code))
+        rucio_strbuf_copy(code, sizeof code, "StorageError");
+    if (!xml_element(body, "Message", message, sizeof message))
+        first_line(body, message, sizeof message);
+    rucio_error_set(e, RUCIO_E_STORAGE, code,
+                    message[0] ? "%s (HTTP %d from %.*s:%u)"
+                               : "%sHTTP %d from %.*s:%u",
+                    message, c->response.status, (int)url->host_len,
+                    url->host, (unsigned)url->port);
     e->code = 0;
     e->http_status = c->response.status;
     return RUCIO_E_STORAGE;
@@ -145,12 +138,10 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
 
 static rucio_status connection_failed(rucio_client *c, rucio_status st)
 {
-    rucio_error_set(&c->error, st, "ServerConnectionException",
-                    "storage: ");
-    rucio_error_append(&c->error, c->storage_conn.error[0]
-                                      ? c->storage_conn.error
-                                      : rucio_strerror(st));
-    return st;
+    return rucio_error_set(&c->error, st, "ServerConnectionException",
+                           "storage: %s",
+                           c->storage_conn.error[0] ? c->storage_conn.error
+                                                    : rucio_strerror(st));
 }
 
 /* ---- the exchange ---------------------------------------------------------- */
@@ -220,7 +211,7 @@ static rucio_status parse_signed_url(rucio_client *c, const char *signed_url,
 {
     if (!c)
         return RUCIO_E_INVALID_ARG;
-    rucio_error_set(&c->error, RUCIO_OK, "", "");
+    rucio_error_clear(&c->error);
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
         return rucio_error_set(&c->error, RUCIO_E_BAD_URL,

@@ -11,10 +11,10 @@
 
 #if RUCIO_WITH_TLS /* else the Makefile leaves this file out */
 #include "rucio/tls.h"
+#include "rucio/strbuf.h"
 #include "tls/tls_internal.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/pem.h>
@@ -28,9 +28,7 @@ static const unsigned char PERSONALIZATION[] = "rucio-lite tls client";
 
 /* ---- errors ---------------------------------------------------------------- */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+RUCIO_PRINTF_(4, 5)
 static rucio_status fail(char *err, size_t cap, int mbed_error,
                          const char *fmt, ...)
 {
@@ -40,7 +38,7 @@ static rucio_status fail(char *err, size_t cap, int mbed_error,
     if (!err || cap == 0)
         return RUCIO_E_TLS_CONFIG;
     va_start(ap, fmt);
-    (void)vsnprintf(err, cap, fmt, ap); /* a long one is cut */
+    rucio_vformat(err, cap, fmt, ap);
     va_end(ap);
     len = strlen(err);
     if (mbed_error != 0 && len + 2 < cap) {

@@ -16,9 +16,9 @@
 
 #if RUCIO_WITH_TLS /* else the Makefile leaves this file out */
 #include "rucio/tls.h"
+#include "rucio/strbuf.h"
 #include "tls/tls_internal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/error.h>
@@ -82,7 +82,7 @@ void rucio_tls_error_text(int err, char *buf, size_t cap)
 #if defined(MBEDTLS_ERROR_C)
     mbedtls_strerror(err, text, sizeof text);
 #endif
-    (void)snprintf(buf, cap, "%s (-0x%04X)", text, code);
+    rucio_format(buf, cap, "%s (-0x%04X)", text, code);
 }
 
 /*
@@ -137,11 +137,11 @@ static size_t oversized_record(const mbedtls_ssl_context *ssl, int err)
  * MBEDTLS_SSL_IN_CONTENT_LEN (docs/porting.md, "Small TLS records"). */
 static void describe_oversized(size_t n, char *buf, size_t cap)
 {
-    (void)snprintf(buf, cap, "%s: TLS record of %lu bytes > %d-byte receive "
-                             "buffer",
-                   RUCIO_TLS_ASKS_MFL ? "server ignored max fragment length"
-                                      : "server record too large",
-                   (unsigned long)n, (int)MBEDTLS_SSL_IN_CONTENT_LEN);
+    rucio_format(buf, cap, "%s: TLS record of %zu bytes > %d-byte receive "
+                           "buffer",
+                 RUCIO_TLS_ASKS_MFL ? "server ignored max fragment length"
+                                    : "server record too large",
+                 n, (int)MBEDTLS_SSL_IN_CONTENT_LEN);
 }
 
 static int is_want(int ret)
@@ -560,17 +560,18 @@ int rucio_tls_resumed(const rucio_tls_conn *t)
  * which come one per line. */
 static void describe_flags(uint32_t flags, char *buf, size_t cap)
 {
-    int len = snprintf(buf, cap, "certificate verification failed:");
+    size_t len;
     char *p;
 
-    if (len < 0 || (size_t)len >= cap)
+    if (rucio_format(buf, cap, "certificate verification failed:") !=
+        RUCIO_OK)
         return;
+    len = strlen(buf);
 #if !defined(MBEDTLS_X509_REMOVE_INFO)
-    (void)mbedtls_x509_crt_verify_info(buf + len, cap - (size_t)len, " ",
-                                       flags);
+    (void)mbedtls_x509_crt_verify_info(buf + len, cap - len, " ", flags);
 #else
-    snprintf(buf + len, cap - (size_t)len, " flags 0x%08lx",
-             (unsigned long)flags);
+    rucio_format(buf + len, cap - len, " flags 0x%08lx",
+                 (unsigned long)flags);
 #endif
     for (p = strchr(buf, '\n'); p; p = strchr(p, '\n'))
         *p = p[1] ? ';' : '\0';
@@ -584,11 +585,11 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
         return;
     oversized = oversized_record(&t->ssl, t->last_error);
     if (t->last_error == REASON_NO_CLIENT_CERT)
-        (void)snprintf(buf, cap, "a client certificate is to be presented "
-                                 "but none is configured");
+        rucio_format(buf, cap, "a client certificate is to be presented but "
+                               "none is configured");
     else if (t->last_error == REASON_BAD_HOST)
-        (void)snprintf(buf, cap,
-                       "the host has a ':' but is not an IPv6 address");
+        rucio_format(buf, cap,
+                     "the host has a ':' but is not an IPv6 address");
     else if (t->verify_flags != 0)
         describe_flags(t->verify_flags, buf, cap);
     else if (oversized != 0)
@@ -596,6 +597,6 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
     else if (t->last_error != 0)
         rucio_tls_error_text(t->last_error, buf, cap);
     else
-        (void)snprintf(buf, cap, "no TLS error");
+        rucio_format(buf, cap, "no TLS error");
 }
 #endif /* RUCIO_WITH_TLS */

@@ -369,25 +369,70 @@ static void test_error_set_looks_up_code_and_clears_http_status(void **state)
     assert_int_equal(e.code, CODE(42));
     assert_int_equal(e.http_status, 0);
     assert_string_equal(e.message, "x");
-    rucio_error_set(&e, RUCIO_OK, "", "");
-    assert_int_equal(e.code, CODE(0));
+    rucio_error_clear(&e);
+    assert_int_equal(e.status, RUCIO_OK);
+    assert_int_equal(e.code, 0);
+    assert_string_equal(e.message, "");
     assert_string_equal(e.exception_class, "");
 }
 
-static void test_error_append_cuts_to_fit(void **state)
+/* A message that does not fit is cut where it must be and says so. */
+static void test_error_message_cut_with_ellipsis(void **state)
 {
-    char chunk[100];
+    char chunk[300];
     rucio_error e;
-    int i;
 
     (void)state;
     memset(chunk, 'a', sizeof chunk - 1);
     chunk[sizeof chunk - 1] = '\0';
-    rucio_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "start: ");
-    for (i = 0; i < 10; i++)
-        rucio_error_append(&e, chunk);
+    rucio_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "start: %s%s",
+                    chunk, chunk);
     assert_int_equal(strlen(e.message), sizeof e.message - 1);
     assert_memory_equal(e.message, "start: aaa", 10);
+    assert_string_equal(e.message + sizeof e.message - 4, "...");
+}
+
+/* Never half a UTF-8 character before the "...". */
+static void test_error_cut_on_a_character_boundary(void **state)
+{
+    char text[2 * RUCIO_ERROR_MAX + 1];
+    rucio_error e;
+    size_t i, len;
+
+    (void)state;
+    for (i = 0; i + 2 < sizeof text; i += 2)
+        memcpy(text + i, "\xc3\xa9", 2); /* é */
+    text[i] = '\0';
+    rucio_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "x%s", text);
+    len = strlen(e.message);
+    assert_true(len >= 4 && len < sizeof e.message);
+    assert_string_equal(e.message + len - 3, "...");
+    /* Before the dots: 'x' and whole two-byte characters only. */
+    assert_int_equal((len - 3 - 1) % 2, 0);
+    assert_int_equal((unsigned char)e.message[len - 4], 0xa9);
+}
+
+/* The conversions the library's messages use, as printf writes them. */
+static void test_format_conversions(void **state)
+{
+    char out[128], want[128];
+
+    (void)state;
+    assert_int_equal(rucio_format(out, sizeof out,
+                                  "%s|%.*s|%d|%i|%u|%04X|%08lx|%zu|%lld|%llu|"
+                                  "%c|%%|%x",
+                                  "str", 3, "abcdef", -42, 7, 4000000000u,
+                                  0x7100u, 0x1abUL, (size_t)12345,
+                                  -9000000000LL, 18000000000ULL, 'z', 255u),
+                     RUCIO_OK);
+    snprintf(want, sizeof want,
+             "%s|%.*s|%d|%i|%u|%04X|%08lx|%zu|%lld|%llu|%c|%%|%x", "str", 3,
+             "abcdef", -42, 7, 4000000000u, 0x7100u, 0x1abUL, (size_t)12345,
+             -9000000000LL, 18000000000ULL, 'z', 255u);
+    assert_string_equal(out, want);
+    assert_int_equal(rucio_format(out, 8, "%s", "0123456789"),
+                     RUCIO_E_NO_SPACE);
+    assert_string_equal(out, "0123...");
 }
 
 int main(void)
@@ -410,7 +455,9 @@ int main(void)
         cmocka_unit_test(test_codes_named_in_the_protocol_notes),
         cmocka_unit_test(test_codes_match_the_real_package),
         cmocka_unit_test(test_error_set_looks_up_code_and_clears_http_status),
-        cmocka_unit_test(test_error_append_cuts_to_fit),
+        cmocka_unit_test(test_error_message_cut_with_ellipsis),
+        cmocka_unit_test(test_error_cut_on_a_character_boundary),
+        cmocka_unit_test(test_format_conversions),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
