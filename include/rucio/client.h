@@ -185,6 +185,9 @@ typedef struct rucio_client {
     char token_account[64];       /* X-Rucio-Auth-Account of the token */
     int cache_tried;              /* the token cache was consulted */
     rucio_error error;
+    rucio_error credentials_error; /* why the auth type or credentials could
+                                     not be resolved at init: the first
+                                     call that needs a token reports it */
 #if RUCIO_WITH_TLS
     rucio_tls_config tls;
     int tls_ready;

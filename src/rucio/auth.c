@@ -277,6 +277,10 @@ rucio_status rucio_auth_ensure(rucio_client *c)
 {
     rucio_bearer f = RUCIO_BEARER_NONE;
 
+    if (c->credentials_error.status != RUCIO_OK) {
+        c->error = c->credentials_error;
+        return c->error.status;
+    }
     if (c->token[0] && !expiring(c))
         return RUCIO_OK;
     if (c->token[0]) {

@@ -110,7 +110,8 @@ static rucio_status setup_tls(rucio_client *c)
     choose_files(c, &t);
 #endif
 #if RUCIO_WITH_X509
-    choose_client_cert(c, &t);
+    if (c->credentials_error.status == RUCIO_OK)
+        choose_client_cert(c, &t);
 #endif
     t.insecure = c->settings.insecure;
     st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
@@ -136,8 +137,9 @@ static void init_connections(rucio_client *c)
                          &c->logger);
 #if RUCIO_WITH_TLS
     c->auth_conn.present_client_cert =
-        c->settings.auth_type == RUCIO_AUTH_X509 ||
-        c->settings.auth_type == RUCIO_AUTH_X509_PROXY;
+        c->credentials_error.status == RUCIO_OK &&
+        (c->settings.auth_type == RUCIO_AUTH_X509 ||
+         c->settings.auth_type == RUCIO_AUTH_X509_PROXY);
 #endif
 #if RUCIO_WITH_TRANSFER
     rucio_http_conn_init(&c->storage_conn, &c->port, tls,

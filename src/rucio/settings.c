@@ -679,6 +679,24 @@ static void resolve_client_identity(source *s)
                                         : DEFAULT_TIMEOUT_MS;
 }
 
+/* The auth type, its credentials and the token cache. What is wrong with
+ * them does not stop the client: calls that need no token (ping) work,
+ * and the first one that needs a token reports it (rucio_auth_ensure). */
+static void resolve_authentication(source *s)
+{
+    rucio_client *c = s->c;
+    rucio_status rc = resolve_auth_type(s);
+
+    if (rc == RUCIO_OK)
+        rc = resolve_credentials(s);
+    if (rc == RUCIO_OK)
+        rc = resolve_token_path(s);
+    if (rc == RUCIO_OK)
+        return;
+    c->credentials_error = c->error;
+    rucio_error_clear(&c->error);
+}
+
 rucio_status rucio_settings_resolve(rucio_client *c,
                                     const rucio_client_options *opt)
 {
@@ -695,15 +713,10 @@ rucio_status rucio_settings_resolve(rucio_client *c,
         rc = resolve_ca(&s);
     if (rc == RUCIO_OK)
         rc = resolve_identity(&s);
-    if (rc == RUCIO_OK)
-        rc = resolve_auth_type(&s);
-    if (rc == RUCIO_OK)
-        rc = resolve_credentials(&s);
-    if (rc == RUCIO_OK)
-        rc = resolve_token_path(&s);
     if (rc != RUCIO_OK)
         return rc;
     resolve_retries(&s);
     resolve_client_identity(&s);
+    resolve_authentication(&s);
     return RUCIO_OK;
 }

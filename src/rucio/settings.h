@@ -15,7 +15,10 @@
 /* Fill client->settings from opt, the environment and rucio.cfg (read
  * into client->scratch.config). Failures fill client->error with the
  * Python client's exception class and a message naming the file, line
- * or option at fault; no secret is ever part of it. */
+ * or option at fault; no secret is ever part of it. A failure to resolve
+ * the auth type, its credentials or the token cache does not fail this:
+ * it is kept in client->credentials_error for the first call that needs
+ * a token, so that ping works with hosts alone. */
 rucio_status rucio_settings_resolve(rucio_client *client,
                                     const rucio_client_options *opt);
 

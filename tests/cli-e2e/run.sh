@@ -2,7 +2,8 @@
 # rucio-lite's command line against the genuine Rucio server
 # (tests/rucio-server): Latin-1 user names and passwords accepted as the
 # Python client's are, -v over TLS, trust-store hints on a verification
-# failure, exit codes by class, global options after the command.
+# failure, exit codes by class, global options after the command, ping
+# with no credentials.
 # Usage: tests/cli-e2e/run.sh <builddir>
 #
 # The server runs in <builddir>/cli-e2e-work (its own, so this suite may
@@ -254,6 +255,28 @@ exit_codes() {
 }
 
 check "exit codes follow the class" exit_codes
+
+# ---- ping without credentials --------------------------------------------------
+
+# A rucio.cfg with the hosts and the CA only: no auth type, no account, no
+# credentials. ping works (the Python client refuses to start here); a
+# call that needs a token says what is missing, before sending anything.
+ping_without_credentials() {
+    grep -E '^\[client\]|^rucio_host|^auth_host|^ca_cert' \
+        "$RUCIO_TEST_CLIENT_CONFIG" >hosts.cfg
+    before=$(log_lines)
+    run ping "$cli" --config "$PWD/hosts.cfg" ping
+    expect_rc 0 ping
+    grep -qE '^[0-9]+\.[0-9]+' ping.out || fail "ping printed no version: $(one_line ping.out)"
+    [ "$(log_lines)" = $((before + 1)) ] || fail "ping sent more than GET /ping"
+    run who "$cli" --config "$PWD/hosts.cfg" whoami
+    expect_rc 1 who
+    expect_in who.err "MissingClientParameter: "
+    expect_in who.err "auth_type"
+    [ "$(log_lines)" = $((before + 1)) ] || fail "whoami without credentials sent a request"
+}
+
+check "ping with no credentials configured; whoami says what is missing" ping_without_credentials
 
 echo "cli-e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]

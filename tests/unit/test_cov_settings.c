@@ -109,10 +109,17 @@ static void use_config(const char *text)
     W.opt.config_path = W.path[0];
 }
 
+/* The client as its first authentication sees it: what is wrong with
+ * the auth type or credentials is reported there, without the network. */
 static rucio_status init(void)
 {
+    rucio_status st;
+
     rucio_client_free(&W.client);
-    return rucio_client_init(&W.client, &W.opt);
+    st = rucio_client_init(&W.client, &W.opt);
+    if (st == RUCIO_OK && W.client.credentials_error.status != RUCIO_OK)
+        st = rucio_authenticate(&W.client);
+    return st;
 }
 
 /* init fails with status and class, and the message contains needle. */

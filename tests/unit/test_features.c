@@ -84,6 +84,19 @@ static rucio_status init(void)
     return rucio_client_init(&W.client, &W.opt);
 }
 
+/* Requests the client sent on the one connection. */
+static size_t request_count(void)
+{
+    const char *p = (const char *)W.sent;
+    size_t n = 0;
+
+    while ((p = strstr(p, " HTTP/1.1\r\n")) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
 static void assert_refused(rucio_status st, const char *says)
 {
     const rucio_error *e = rucio_client_last_error(&W.client);
@@ -139,6 +152,28 @@ static void test_unknown_switch_value_is_caught_by_init(void **state)
                      RUCIO_E_BUILD_MISMATCH);
 }
 
+/* Hosts are all ping needs: no auth type, no credentials, no config file.
+ * A call that needs a token then says what is missing, sending nothing. */
+static void test_ping_without_credentials(void **state)
+{
+    char version[32];
+    rucio_account_info info;
+
+    (void)state;
+    W.opt.token = NULL;
+    W.opt.no_config = 1;
+    reply("ping_200.http");
+    assert_int_equal(init(), RUCIO_OK);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_OK);
+    assert_int_equal(rucio_whoami(&W.client, &info), RUCIO_E_MISSING_PARAM);
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "MissingClientParameter");
+    assert_non_null(strstr(rucio_client_last_error(&W.client)->message,
+                           "auth_type"));
+    assert_int_equal(request_count(), 1); /* the ping alone */
+}
+
 /* ---- TLS ----------------------------------------------------------------- */
 
 static void test_https_host(void **state)
@@ -192,6 +227,16 @@ static rucio_status init_with_auth_type(const char *name)
     return init();
 }
 
+/* What the first authentication reports (the auth type and credentials
+ * are resolved at init but reported by the first call needing a token). */
+static rucio_status first_authentication(rucio_status init_status)
+{
+    if (init_status != RUCIO_OK ||
+        W.client.credentials_error.status == RUCIO_OK)
+        return init_status;
+    return rucio_authenticate(&W.client);
+}
+
 /* Each auth type that obtains a token: accepted at init when built in
  * (it may still fail later for want of a file), else refused by name. */
 static void test_auth_types(void **state)
@@ -210,7 +255,7 @@ static void test_auth_types(void **state)
         rucio_status st;
 
         setup(state);
-        st = init_with_auth_type(types[i].name);
+        st = first_authentication(init_with_auth_type(types[i].name));
         if (types[i].built_in) {
             assert_int_not_equal(st, RUCIO_E_UNSUPPORTED);
         } else {
@@ -296,6 +341,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_given_token_signs_a_url, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ping_needs_nothing_more, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ping_without_credentials, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_unknown_switch_value_is_caught_by_init, setup, teardown),

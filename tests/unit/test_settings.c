@@ -117,10 +117,17 @@ static const char *put_cfg(int slot, const char *rel, const char *lines)
     return put_file(slot, rel, text, 0644);
 }
 
+/* The client as its first authentication sees it: what is wrong with
+ * the auth type or credentials is reported there, without the network. */
 static rucio_status init(void)
 {
+    rucio_status st;
+
     rucio_client_free(&W.client);
-    return rucio_client_init(&W.client, &W.opt);
+    st = rucio_client_init(&W.client, &W.opt);
+    if (st == RUCIO_OK && W.client.credentials_error.status != RUCIO_OK)
+        st = rucio_authenticate(&W.client);
+    return st;
 }
 
 static const rucio_settings *settings(void)
