@@ -252,10 +252,12 @@ integration-test: $(TOOL_BINS) $(CLI)
 
 # The library must never allocate and keeps no global mutable state:
 # no heap function referenced, no .data or .bss (mbedTLS, linked later,
-# allocates on its own).
-check-heap: $(LIB) $(TPORT_LIB)
+# allocates on its own); and it defines no global symbol that is neither
+# public nor rl_-prefixed.
+check-heap: $(LIB) $(TPORT_LIB) $(CLI)
 	@tools/check-heap.sh $(LIB)
 	@tools/check-heap.sh $(TPORT_LIB)
+	@tools/check-symbols.sh $(LIB) $(call obj,$(CLI_SRCS))
 
 # Other configurations than the default, each built warning-free and
 # tested: every optional feature off (tests/config/minimal.h) and the

@@ -30,3 +30,28 @@ else
     echo "FAIL  README example unconfigured: exit $rc, stderr: $(cat "$work/err")"
     exit 1
 fi
+
+# A caller that drops the status of a fallible call is warned, for each of
+# the functions marked RUCIO_NODISCARD in the installed headers (each is
+# called with as many zeros as it has parameters).
+python3 - "$work"/prefix/include/rucio/*.h >"$work/drop.c" <<'PY'
+import re, sys
+text = "".join(open(h).read() for h in sys.argv[1:])
+print('#include "rucio/rucio.h"\nvoid drop(void);\nvoid drop(void)\n{')
+for name, params in re.findall(r"RUCIO_NODISCARD\s+rucio_status (rucio_\w+)\(([^)]*)\)", text):
+    print(f"    {name}({', '.join(['0'] * len(params.split(',')))});")
+print("}")
+PY
+calls=$(sed -n 's/^    \(rucio_[a-z0-9_]*\)(.*/\1/p' "$work/drop.c")
+# shellcheck disable=SC2046
+cc -c -Wunused-result $(pkg-config --cflags rucio) -o "$work/drop.o" \
+    "$work/drop.c" 2>"$work/drop.log" || true
+missing=""
+for f in $calls; do
+    grep -q "ignoring return value of.*$f" "$work/drop.log" || missing="$missing $f"
+done
+if [ -z "$calls" ] || [ -n "$missing" ]; then
+    echo "FAIL  an ignored status does not warn for:${missing:- (no function marked)}"
+    exit 1
+fi
+echo "PASS  ignoring the status of any of the $(echo "$calls" | wc -w) fallible calls warns"

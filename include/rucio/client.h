@@ -220,7 +220,17 @@ typedef struct rucio_client {
  * Resolve settings (options > environment > rucio.cfg, as the Python
  * client does), check them, and load TLS material. Does not touch the
  * network: authentication happens at the first call that needs a token,
- * or at rucio_authenticate.
+ * or at rucio_authenticate, and what is wrong with the auth type or its
+ * credentials is reported there, so that ping works with hosts alone.
+ * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client NULL, no options or no
+ * port); RUCIO_E_BUILD_MISMATCH (the caller was built with another
+ * configuration: nothing written); RUCIO_E_CONFIG_NOT_FOUND,
+ * RUCIO_E_CONFIG, RUCIO_E_MISSING_PARAM (rucio.cfg and the hosts);
+ * RUCIO_E_BAD_URL (a host that is no http(s) URL); RUCIO_E_UNSUPPORTED
+ * (a feature left out of this build); RUCIO_E_PORT (a rucio.cfg named
+ * with a port without files); RUCIO_E_TLS_CONFIG (CA or client
+ * certificate). rucio_client_last_error says which, in the Python
+ * client's words.
  */
 rucio_status rucio_client_init(rucio_client *client,
                                const rucio_client_options *opt);
@@ -230,6 +240,7 @@ rucio_status rucio_client_init(rucio_client *client,
  * with other sizes or switches than the library gets
  * RUCIO_E_BUILD_MISMATCH before its memory is touched (nothing is
  * written into *client then). */
+RUCIO_NODISCARD
 rucio_status rucio_client_init_checked(rucio_client *client,
                                        const rucio_client_options *opt,
                                        size_t client_size,
@@ -240,14 +251,26 @@ rucio_status rucio_client_init_checked(rucio_client *client,
                               sizeof(rucio_client_options),                   \
                               RUCIO_BUILD_SIGNATURE)
 
-/* Close connections, wipe token and password, release TLS state. */
+/* Close connections, wipe token and password, release TLS state. NULL is
+ * ignored; the client may be initialised again afterwards. */
 void rucio_client_free(rucio_client *client);
 
 /* The last failure's details (status RUCIO_OK after a success). */
 const rucio_error *rucio_client_last_error(const rucio_client *client);
 
 /* Make sure a usable token is held: from memory, the token cache or a
- * new authentication (renewed when it expires within a minute). */
+ * new authentication (renewed when it expires within a minute).
+ * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client NULL);
+ * RUCIO_E_MISSING_PARAM, RUCIO_E_CONFIG, RUCIO_E_NO_AUTH_INFO,
+ * RUCIO_E_UNSUPPORTED (the auth type or its credentials, as resolved at
+ * init); RUCIO_E_AUTH (the server refused them); RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
+ * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
+ * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
+ * expects); RUCIO_E_SERVER (the server's own error, its class in
+ * rucio_client_last_error). */
+RUCIO_NODISCARD
 rucio_status rucio_authenticate(rucio_client *client);
 
 /* The account the token is for (settings or the server's answer) and
@@ -255,7 +278,27 @@ rucio_status rucio_authenticate(rucio_client *client);
 const char *rucio_client_account(const rucio_client *client);
 int64_t rucio_client_token_expires(const rucio_client *client);
 
-/* GET /ping: the server version into out (e.g. "41.5.1"). */
+/* The token held, "" when none: for a caller that hands it on (the CLI's
+ * "token --show"). A secret: never log it. */
+const char *rucio_client_token(const rucio_client *client);
+
+/* The settings as rucio_client_init resolved them (hosts, account, auth
+ * type, trust store, the rucio.cfg read), read-only. */
+const rucio_settings *rucio_client_settings(const rucio_client *client);
+
+/* The HTTP status of the last response received, 0 when none. */
+int rucio_client_last_http_status(const rucio_client *client);
+
+/* GET /ping: the server version into out (e.g. "41.5.1"). Needs no token
+ * and no credentials. Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client or
+ * out NULL, cap 0); RUCIO_E_NO_SPACE (the version does not fit); RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
+ * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
+ * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
+ * expects); RUCIO_E_SERVER (the server's own error, its class in
+ * rucio_client_last_error). */
+RUCIO_NODISCARD
 rucio_status rucio_ping(rucio_client *client, char *out, size_t cap);
 
 /* Fields of GET /accounts/whoami (nulls as empty strings). */
@@ -270,6 +313,15 @@ typedef struct rucio_account_info {
     char deleted_at[32];
 } rucio_account_info;
 
+/* GET /accounts/whoami into out. Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG
+ * (client or out NULL); those of rucio_authenticate; RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
+ * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
+ * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
+ * expects); RUCIO_E_SERVER (the server's own error, its class in
+ * rucio_client_last_error). */
+RUCIO_NODISCARD
 rucio_status rucio_whoami(rucio_client *client, rucio_account_info *out);
 
 /*
@@ -278,7 +330,18 @@ rucio_status rucio_whoami(rucio_client *client, rucio_account_info *out);
  * "delete"), valid for lifetime seconds (RUCIO_SIGNED_URL_LIFETIME is the
  * Python default). Arguments are checked before any network use: an
  * invalid one is RUCIO_E_INVALID_ARG and nothing is sent.
+ * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client or out NULL, cap 0, an
+ * RSE, service, operation, URL or lifetime Rucio would refuse);
+ * RUCIO_E_NO_SPACE (the signed URL does not fit cap); those of
+ * rucio_authenticate; RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
+ * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
+ * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
+ * expects); RUCIO_E_SERVER (the server's own error, its class in
+ * rucio_client_last_error).
  */
+RUCIO_NODISCARD
 rucio_status rucio_get_signed_url(rucio_client *client, const char *rse,
                                   const char *service, const char *operation,
                                   const char *url, int64_t lifetime,

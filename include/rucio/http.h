@@ -62,6 +62,7 @@ typedef struct rucio_url {
  * RUCIO_E_BAD_URL: other schemes, user info, empty hosts, zone ids, bad
  * ports, spaces, control characters and bytes outside ASCII.
  */
+RUCIO_NODISCARD
 rucio_status rucio_url_parse(const char *url, size_t len, rucio_url *out);
 
 /* ---- Query encoding ------------------------------------------------------------ */
@@ -116,9 +117,11 @@ typedef struct rucio_http_request {
  * 5.5). RUCIO_E_BAD_HEADER for a refused byte, RUCIO_E_INVALID_ARG for a
  * missing part or a header the writer owns (Host, Content-Length,
  * Transfer-Encoding). */
+RUCIO_NODISCARD
 rucio_status rucio_http_request_check(const rucio_http_request *req);
 
 /* The same check for one header (name and value). */
+RUCIO_NODISCARD
 rucio_status rucio_http_header_check(const rucio_http_header *h);
 
 /* Output of the request writer: send all len bytes or fail. */
@@ -133,6 +136,7 @@ typedef rucio_status (*rucio_http_write_fn)(void *ctx, const uint8_t *data,
  * and at the end, so cap only sets the write size, not a limit. Calls
  * rucio_http_request_check first and writes nothing when it fails.
  */
+RUCIO_NODISCARD
 rucio_status rucio_http_write_head(const rucio_http_request *req, uint8_t *buf,
                                    size_t cap, rucio_http_write_fn write,
                                    void *ctx);
@@ -218,11 +222,13 @@ void rucio_http_parser_init(rucio_http_parser *p, rucio_http_response *resp,
  * RUCIO_E_HEADER_TOO_LARGE, RUCIO_E_TOO_MANY_HEADERS, or whatever the
  * sink returned. After an error the parser must not be fed again.
  */
+RUCIO_NODISCARD
 rucio_status rucio_http_parser_feed(rucio_http_parser *p, const uint8_t *data,
                                     size_t len, size_t *out_consumed);
 
 /* The connection reached end of stream. Completes a body delimited by
  * the end of the connection; anywhere else it is RUCIO_E_TRUNCATED. */
+RUCIO_NODISCARD
 rucio_status rucio_http_parser_finish(rucio_http_parser *p);
 
 /* Nonzero once the whole response (head and body) has been parsed. */
@@ -275,6 +281,7 @@ void rucio_http_conn_init(rucio_http_conn *c, const rucio_port *port,
  * whatever its status code. On failure the connection is closed and
  * c->error says why in words.
  */
+RUCIO_NODISCARD
 rucio_status rucio_http_conn_exchange(rucio_http_conn *c,
                                       const rucio_http_request *req,
                                       rucio_http_response *resp,

@@ -10,6 +10,15 @@
 #ifndef RUCIO_STATUS_H
 #define RUCIO_STATUS_H
 
+/* On every function whose status must be looked at: ignoring it warns
+ * (GCC, Clang). Functions whose failure is harmless to ignore (a text cut
+ * to fit) go without. */
+#if defined(__GNUC__)
+#define RUCIO_NODISCARD __attribute__((warn_unused_result))
+#else
+#define RUCIO_NODISCARD
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

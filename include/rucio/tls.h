@@ -88,6 +88,7 @@ typedef struct rucio_tls_config {
 /* Load CAs and the client certificate and seed the generator. On failure
  * everything is released, and err (if not NULL) receives a message naming
  * the file that could not be loaded; err never contains key material. */
+RUCIO_NODISCARD
 rucio_status rucio_tls_config_init(rucio_tls_config *cfg,
                                    const rucio_port *port,
                                    const rucio_tls_options *opt,
@@ -113,6 +114,7 @@ typedef struct rucio_tls_conn {
     uint32_t verify_flags;         /* last verification result */
 } rucio_tls_conn;
 
+RUCIO_NODISCARD
 rucio_status rucio_tls_conn_init(rucio_tls_conn *t, rucio_tls_config *cfg);
 
 /*
@@ -122,6 +124,7 @@ rucio_status rucio_tls_conn_init(rucio_tls_conn *t, rucio_tls_config *cfg);
  * RUCIO_E_TLS_VERIFY when the server certificate is rejected; the detail
  * is in rucio_tls_describe.
  */
+RUCIO_NODISCARD
 rucio_status rucio_tls_handshake(rucio_tls_conn *t, rucio_socket sock,
                                  const char *host, int present_client_cert,
                                  uint64_t deadline_ms);

@@ -63,6 +63,7 @@ void rucio_transfer_options_default(rucio_transfer_options *opt);
  * new connection. RUCIO_OK when the storage answered 2xx; *out (may be
  * NULL) has the checksums of what was sent.
  */
+RUCIO_NODISCARD
 rucio_status rucio_transfer_put(rucio_client *client, const char *signed_url,
                                 const rucio_http_source *body,
                                 const rucio_transfer_options *opt,
@@ -74,12 +75,14 @@ rucio_status rucio_transfer_put(rucio_client *client, const char *signed_url,
  * from exactly that byte, else the call fails rather than deliver a
  * different object. The sink sees every byte once, in order.
  */
+RUCIO_NODISCARD
 rucio_status rucio_transfer_get(rucio_client *client, const char *signed_url,
                                 const rucio_http_sink *sink,
                                 const rucio_transfer_options *opt,
                                 rucio_transfer_result *out);
 
 /* DELETE signed_url. */
+RUCIO_NODISCARD
 rucio_status rucio_transfer_delete(rucio_client *client,
                                    const char *signed_url,
                                    rucio_transfer_result *out);

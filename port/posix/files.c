@@ -134,7 +134,7 @@ static int random_suffix(char *out)
     uint8_t rnd[TEMP_RANDOM_CHARS];
     size_t i;
 
-    if (rucio_posix_random(NULL, rnd, sizeof rnd) != RUCIO_OK)
+    if (rl_posix_random(NULL, rnd, sizeof rnd) != RUCIO_OK)
         return -1;
     for (i = 0; i < sizeof rnd; i++)
         out[i] = alphabet[rnd[i] & 63u];

@@ -8,7 +8,7 @@
  * SIGPIPE: the application keeps its own disposition for it.
  *
  * A failed connect leaves the cause in errno (the thread's own, kept by
- * libc: the port stays stateless) for rucio_posix_connect_error, which
+ * libc: the port stays stateless) for rl_posix_connect_error, which
  * turns it into "connection refused", "timed out" and the like.
  */
 #define _GNU_SOURCE
@@ -40,7 +40,7 @@ typedef enum wait_result { WAIT_READY, WAIT_TIMEOUT, WAIT_ERROR } wait_result;
 /* Milliseconds left before deadline_ms, as a poll() timeout. */
 static int poll_timeout(uint64_t deadline_ms)
 {
-    uint64_t now = rucio_posix_now_ms(NULL);
+    uint64_t now = rl_posix_now_ms(NULL);
 
     if (now >= deadline_ms)
         return 0;
@@ -244,7 +244,7 @@ static const char *connect_reason(int err)
 }
 
 /* The cause of the connect that has just failed with st, from errno. */
-const char *rucio_posix_connect_error(void *ctx, rucio_status st)
+const char *rl_posix_connect_error(void *ctx, rucio_status st)
 {
     (void)ctx;
     if (st == RUCIO_E_DNS)
@@ -256,8 +256,8 @@ const char *rucio_posix_connect_error(void *ctx, rucio_status st)
 
 /* Resolution is not bounded by the deadline: getaddrinfo() has no timeout
  * and waits as long as the resolver configuration says. */
-rucio_status rucio_posix_connect(void *ctx, const char *host, uint16_t port,
-                                 uint64_t deadline_ms, rucio_socket *out_sock)
+rucio_status rl_posix_connect(void *ctx, const char *host, uint16_t port,
+                              uint64_t deadline_ms, rucio_socket *out_sock)
 {
     struct addrinfo hints, *list = NULL;
     const struct addrinfo *ai;
@@ -312,8 +312,8 @@ static rucio_io after_failure(int fd, short events, uint64_t deadline_ms)
 
 /* A zero-length request transfers nothing and reports DATA with
  * *out_n == 0 (recv() would otherwise look like end of stream). */
-rucio_io rucio_posix_send(void *ctx, rucio_socket sock, const uint8_t *buf,
-                          size_t len, uint64_t deadline_ms, size_t *out_n)
+rucio_io rl_posix_send(void *ctx, rucio_socket sock, const uint8_t *buf,
+                       size_t len, uint64_t deadline_ms, size_t *out_n)
 {
     int fd = (int)sock;
     rucio_io io;
@@ -332,8 +332,8 @@ rucio_io rucio_posix_send(void *ctx, rucio_socket sock, const uint8_t *buf,
     return io;
 }
 
-rucio_io rucio_posix_recv(void *ctx, rucio_socket sock, uint8_t *buf,
-                          size_t len, uint64_t deadline_ms, size_t *out_n)
+rucio_io rl_posix_recv(void *ctx, rucio_socket sock, uint8_t *buf,
+                       size_t len, uint64_t deadline_ms, size_t *out_n)
 {
     int fd = (int)sock;
     rucio_io io;
@@ -354,7 +354,7 @@ rucio_io rucio_posix_recv(void *ctx, rucio_socket sock, uint8_t *buf,
     return io;
 }
 
-void rucio_posix_close(void *ctx, rucio_socket sock)
+void rl_posix_close(void *ctx, rucio_socket sock)
 {
     (void)ctx;
     /* Not retried on EINTR: the descriptor is released either way on

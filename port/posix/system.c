@@ -17,7 +17,7 @@
 #define HAVE_GETRANDOM 1
 #endif
 
-uint64_t rucio_posix_now_ms(void *ctx)
+uint64_t rl_posix_now_ms(void *ctx)
 {
     struct timespec ts;
 
@@ -91,7 +91,7 @@ static int fill_from_getrandom(uint8_t *buf, size_t len)
 }
 #endif
 
-rucio_status rucio_posix_random(void *ctx, uint8_t *buf, size_t len)
+rucio_status rl_posix_random(void *ctx, uint8_t *buf, size_t len)
 {
     (void)ctx;
 #ifdef HAVE_GETRANDOM
@@ -108,15 +108,15 @@ rucio_status rucio_posix_random(void *ctx, uint8_t *buf, size_t len)
 void rucio_port_posix_init(rucio_port *port)
 {
     port->ctx = NULL;
-    port->connect = rucio_posix_connect;
-    port->send = rucio_posix_send;
-    port->recv = rucio_posix_recv;
-    port->close = rucio_posix_close;
-    port->now_ms = rucio_posix_now_ms;
+    port->connect = rl_posix_connect;
+    port->send = rl_posix_send;
+    port->recv = rl_posix_recv;
+    port->close = rl_posix_close;
+    port->now_ms = rl_posix_now_ms;
     port->wall_seconds = posix_wall_seconds;
     port->sleep_ms = posix_sleep_ms;
-    port->random = rucio_posix_random;
+    port->random = rl_posix_random;
     port->fs = rucio_port_posix_fs();
     port->env = rucio_port_posix_env();
-    port->connect_error = rucio_posix_connect_error;
+    port->connect_error = rl_posix_connect_error;
 }

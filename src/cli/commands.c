@@ -202,7 +202,7 @@ static int cmd_token(rucio_client *client, int argc, char **argv)
     print_expiry(rucio_client_token_expires(client));
     if (show) {
         fputs("token: ", stdout);
-        cli_put_line(client->token);
+        cli_put_line(rucio_client_token(client));
     }
     return CLI_EXIT_OK;
 }

@@ -41,7 +41,7 @@ static int is_directory(const char *path)
 void cli_describe_trust_store(const rucio_client *client, char *out,
                               size_t cap)
 {
-    const rucio_settings *s = &client->settings;
+    const rucio_settings *s = rucio_client_settings(client);
 
     if (s->insecure)
         (void)snprintf(out, cap, "nothing (--insecure: not verified)");
@@ -60,7 +60,7 @@ void cli_describe_trust_store(const rucio_client *client, char *out,
 
 void cli_verbose_settings(const rucio_client *client)
 {
-    const rucio_settings *s = &client->settings;
+    const rucio_settings *s = rucio_client_settings(client);
     char store[RUCIO_PATH_MAX + 64];
 
     say("config file", s->config_file[0] ? s->config_file
@@ -80,7 +80,7 @@ void cli_verbose_result(const rucio_client *client)
 {
     const rucio_error *e = rucio_client_last_error(client);
     int status = e->status != RUCIO_OK ? e->http_status
-                                       : client->response.status;
+                                       : rucio_client_last_http_status(client);
 
     if (status)
         fprintf(stderr, "rucio-lite: debug: last response: HTTP %d\n",

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-int rucio_ascii_is_tchar(int c)
+int rl_ascii_is_tchar(int c)
 {
     static const char others[] = "!#$%&'*+-.^_`|~";
 
@@ -12,8 +12,8 @@ int rucio_ascii_is_tchar(int c)
     return c > 0 && c < 0x7f && memchr(others, c, sizeof others - 1) != NULL;
 }
 
-int rucio_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
-                             size_t b_len)
+int rl_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
+                          size_t b_len)
 {
     size_t i;
 
@@ -26,7 +26,7 @@ int rucio_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
     return 1;
 }
 
-int rucio_ascii_parse_u64(const char *s, size_t n, uint64_t *out)
+int rl_ascii_parse_u64(const char *s, size_t n, uint64_t *out)
 {
     uint64_t v = 0;
     size_t i;

@@ -39,14 +39,14 @@ static inline int rucio_ascii_lower(int c)
 }
 
 /* tchar of RFC 9110 section 5.6.2: methods and field names. */
-int rucio_ascii_is_tchar(int c);
+int rl_ascii_is_tchar(int c);
 
 /* a[0..a_len) and b[0..b_len) are equal ignoring ASCII case. */
-int rucio_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
-                             size_t b_len);
+int rl_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
+                          size_t b_len);
 
 /* s[0..n) as 1*DIGIT that fits in 64 bits (no sign, spaces or hex).
  * Nonzero on success. */
-int rucio_ascii_parse_u64(const char *s, size_t n, uint64_t *out);
+int rl_ascii_parse_u64(const char *s, size_t n, uint64_t *out);
 
 #endif /* RUCIO_ASCII_H */

@@ -13,13 +13,13 @@
  * (zlib's NMAX): 255 n (n + 1) / 2 + (n + 1) (ADLER_MOD - 1) < 2^32. */
 #define ADLER_NMAX 5552u
 
-void rucio_adler32_init(rucio_adler32 *c)
+void rl_adler32_init(rucio_adler32 *c)
 {
     c->a = 1;
     c->b = 0;
 }
 
-void rucio_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len)
+void rl_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len)
 {
     uint32_t a = c->a, b = c->b;
 
@@ -38,7 +38,7 @@ void rucio_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len)
     c->b = b;
 }
 
-uint32_t rucio_adler32_value(const rucio_adler32 *c)
+uint32_t rl_adler32_value(const rucio_adler32 *c)
 {
     return c->b << 16 | c->a;
 }
@@ -125,7 +125,7 @@ static void md5_block(uint32_t state[4], const uint8_t block[64])
     state[3] += d;
 }
 
-void rucio_md5_init(rucio_md5 *c)
+void rl_md5_init(rucio_md5 *c)
 {
     c->state[0] = 0x67452301u;
     c->state[1] = 0xefcdab89u;
@@ -134,7 +134,7 @@ void rucio_md5_init(rucio_md5 *c)
     c->length = 0;
 }
 
-void rucio_md5_update(rucio_md5 *c, const uint8_t *data, size_t len)
+void rl_md5_update(rucio_md5 *c, const uint8_t *data, size_t len)
 {
     size_t used = (size_t)(c->length % 64);
 
@@ -154,7 +154,7 @@ void rucio_md5_update(rucio_md5 *c, const uint8_t *data, size_t len)
     memcpy(c->block, data, len);
 }
 
-void rucio_md5_final(rucio_md5 *c, uint8_t out[16])
+void rl_md5_final(rucio_md5 *c, uint8_t out[16])
 {
     uint64_t bits = c->length * 8;
     size_t used = (size_t)(c->length % 64);
@@ -179,7 +179,7 @@ void rucio_md5_final(rucio_md5 *c, uint8_t out[16])
 
 static const char hex_digits[] = "0123456789abcdef";
 
-void rucio_adler32_hex(uint32_t value, char out[9])
+void rl_adler32_hex(uint32_t value, char out[9])
 {
     unsigned i;
 
@@ -188,7 +188,7 @@ void rucio_adler32_hex(uint32_t value, char out[9])
     out[8] = '\0';
 }
 
-void rucio_md5_hex(const uint8_t digest[16], char out[33])
+void rl_md5_hex(const uint8_t digest[16], char out[33])
 {
     size_t i;
 

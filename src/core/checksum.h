@@ -18,9 +18,9 @@ typedef struct rucio_adler32 {
     uint32_t b;
 } rucio_adler32;
 
-void rucio_adler32_init(rucio_adler32 *c);
-void rucio_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len);
-uint32_t rucio_adler32_value(const rucio_adler32 *c);
+void rl_adler32_init(rucio_adler32 *c);
+void rl_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len);
+uint32_t rl_adler32_value(const rucio_adler32 *c);
 
 typedef struct rucio_md5 {
     uint32_t state[4];
@@ -28,13 +28,13 @@ typedef struct rucio_md5 {
     uint8_t block[64];   /* the partial block */
 } rucio_md5;
 
-void rucio_md5_init(rucio_md5 *c);
-void rucio_md5_update(rucio_md5 *c, const uint8_t *data, size_t len);
+void rl_md5_init(rucio_md5 *c);
+void rl_md5_update(rucio_md5 *c, const uint8_t *data, size_t len);
 /* The digest; c must be initialised again before further use. */
-void rucio_md5_final(rucio_md5 *c, uint8_t out[16]);
+void rl_md5_final(rucio_md5 *c, uint8_t out[16]);
 
 /* Text forms as Rucio stores them, NUL-terminated. */
-void rucio_adler32_hex(uint32_t value, char out[9]);
-void rucio_md5_hex(const uint8_t digest[16], char out[33]);
+void rl_adler32_hex(uint32_t value, char out[9]);
+void rl_md5_hex(const uint8_t digest[16], char out[33]);
 
 #endif /* RUCIO_CORE_CHECKSUM_H */

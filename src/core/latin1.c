@@ -62,14 +62,14 @@ static rucio_latin1_result fail(rucio_latin1_result why, char *out,
                                 size_t offset)
 {
     if (out && cap)
-        rucio_wipe(out, cap);
+        rl_wipe(out, cap);
     if (out_offset)
         *out_offset = offset;
     return why;
 }
 
-rucio_latin1_result rucio_latin1_from_utf8(const char *in, char *out,
-                                           size_t cap, size_t *out_offset)
+rucio_latin1_result rl_latin1_from_utf8(const char *in, char *out,
+                                        size_t cap, size_t *out_offset)
 {
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0, o = 0;

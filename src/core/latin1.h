@@ -27,7 +27,7 @@ typedef enum rucio_latin1_result {
  * wiped to zeros (it may hold part of a secret). *out_offset, when not
  * NULL, receives the byte offset in in of the first character refused.
  */
-rucio_latin1_result rucio_latin1_from_utf8(const char *in, char *out,
-                                           size_t cap, size_t *out_offset);
+rucio_latin1_result rl_latin1_from_utf8(const char *in, char *out,
+                                        size_t cap, size_t *out_offset);
 
 #endif /* RUCIO_CORE_LATIN1_H */

@@ -1,7 +1,7 @@
 /* rucio-lite: erase secrets so that the stores cannot be optimised away. */
 #include "core/wipe.h"
 
-void rucio_wipe(void *p, size_t n)
+void rl_wipe(void *p, size_t n)
 {
     volatile unsigned char *v = p;
 

@@ -9,6 +9,6 @@
 
 #include <stddef.h>
 
-void rucio_wipe(void *p, size_t n);
+void rl_wipe(void *p, size_t n);
 
 #endif /* RUCIO_WIPE_H */

@@ -70,8 +70,8 @@ static void set_tls_error(rucio_http_conn *c, const char *doing)
 /* The buffers held the last request and response: tokens, passwords. */
 static void wipe_buffers(rucio_http_conn *c)
 {
-    rucio_wipe(c->tx, sizeof c->tx);
-    rucio_wipe(c->rx, sizeof c->rx);
+    rl_wipe(c->tx, sizeof c->tx);
+    rl_wipe(c->rx, sizeof c->rx);
 }
 
 void rucio_http_conn_set_deadline(rucio_http_conn *c, uint64_t deadline_ms)
@@ -214,8 +214,8 @@ static rucio_status copy_endpoint(rucio_http_conn *c, const rucio_url *url)
 static int same_endpoint(const rucio_http_conn *c, const rucio_url *url)
 {
     return c->https == url->https && c->remote_port == url->port &&
-           rucio_ascii_equal_nocase(c->host, strlen(c->host), url->host,
-                                    url->host_len);
+           rl_ascii_equal_nocase(c->host, strlen(c->host), url->host,
+                                 url->host_len);
 }
 
 #if RUCIO_WITH_TLS
@@ -349,8 +349,8 @@ static rucio_status send_request(rucio_http_conn *c,
     rucio_status st;
 
     /* rucio_http_conn_exchange checked req before connecting. */
-    st = rucio_http_write_checked_head_(req, c->tx, sizeof c->tx,
-                                        write_head_cb, c);
+    st = rl_http_write_checked_head_(req, c->tx, sizeof c->tx,
+                                     write_head_cb, c);
     if (st == RUCIO_OK && req->body)
         st = send_body(c, req->body);
     if (st == RUCIO_OK)

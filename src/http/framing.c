@@ -33,7 +33,7 @@ static int is_ows(char c)
  * names and these tokens are ASCII; the locale must not matter. */
 static int equals_ci(const char *s, size_t n, const char *lower)
 {
-    return rucio_ascii_equal_nocase(s, n, lower, strlen(lower));
+    return rl_ascii_equal_nocase(s, n, lower, strlen(lower));
 }
 
 static int name_is(const char *name, const char *lower)
@@ -76,7 +76,7 @@ static rucio_status add_content_length(framing_fields *f, const char *value)
     uint64_t v;
 
     while (next_element(&value, &elem, &n)) {
-        if (!rucio_ascii_parse_u64(elem, n, &v))
+        if (!rl_ascii_parse_u64(elem, n, &v))
             return RUCIO_E_PROTOCOL;
         if (f->cl_present && v != f->cl)
             return RUCIO_E_PROTOCOL;
@@ -178,8 +178,8 @@ static rucio_http_body_kind body_kind(const rucio_http_response *resp,
     return RUCIO_HTTP_BODY_UNTIL_CLOSE;
 }
 
-rucio_status rucio_http_framing_decide(rucio_http_response *resp, int is_head,
-                                       rucio_http_body_kind *out_kind)
+rucio_status rl_http_framing_decide(rucio_http_response *resp, int is_head,
+                                    rucio_http_body_kind *out_kind)
 {
     framing_fields f;
     rucio_status st = gather_fields(resp, &f);

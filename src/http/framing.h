@@ -22,7 +22,7 @@ typedef enum rucio_http_body_kind {
  * read in two ways is RUCIO_E_PROTOCOL, so that the response can never be
  * split differently by us and by an intermediary.
  */
-rucio_status rucio_http_framing_decide(rucio_http_response *resp, int is_head,
-                                       rucio_http_body_kind *out_kind);
+rucio_status rl_http_framing_decide(rucio_http_response *resp, int is_head,
+                                    rucio_http_body_kind *out_kind);
 
 #endif /* RUCIO_HTTP_FRAMING_H */

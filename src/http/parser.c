@@ -166,7 +166,7 @@ static rucio_status field_start(rucio_http_parser *p, uint8_t c, int keep)
 
     /* SP or HTAB here is obsolete line folding, or whitespace before the
      * first field; a client may refuse both (RFC 9112 sections 2.2, 5.2). */
-    if (!rucio_ascii_is_tchar(c))
+    if (!rl_ascii_is_tchar(c))
         return RUCIO_E_PROTOCOL;
     if (field_count(p, keep) >= RUCIO_HTTP_MAX_HEADERS)
         return RUCIO_E_TOO_MANY_HEADERS;
@@ -184,7 +184,7 @@ static rucio_status field_name_byte(rucio_http_parser *p, uint8_t c, int keep)
 
     if (c != ':') {
         /* Whitespace before the colon must be refused (RFC 9112 5.1). */
-        if (!rucio_ascii_is_tchar(c))
+        if (!rl_ascii_is_tchar(c))
             return RUCIO_E_PROTOCOL;
         return keep ? store_byte(r, c) : RUCIO_OK;
     }
@@ -286,7 +286,7 @@ static rucio_status head_end(rucio_http_parser *p)
         start_head(p);
         return RUCIO_OK;
     }
-    st = rucio_http_framing_decide(p->resp, p->no_body, &kind);
+    st = rl_http_framing_decide(p->resp, p->no_body, &kind);
     if (st == RUCIO_OK)
         start_body(p, kind);
     return st;

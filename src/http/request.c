@@ -21,7 +21,7 @@ static int is_token(const char *s)
     if (*s == '\0')
         return 0;
     for (; *s; s++)
-        if (!rucio_ascii_is_tchar((unsigned char)*s))
+        if (!rl_ascii_is_tchar((unsigned char)*s))
             return 0;
     return 1;
 }
@@ -58,7 +58,7 @@ static int is_writer_header(const char *name)
     size_t i;
 
     for (i = 0; i < sizeof owned / sizeof owned[0]; i++)
-        if (rucio_ascii_equal_nocase(name, len, owned[i], strlen(owned[i])))
+        if (rl_ascii_equal_nocase(name, len, owned[i], strlen(owned[i])))
             return 1;
     return 0;
 }
@@ -251,15 +251,15 @@ rucio_status rucio_http_write_head(const rucio_http_request *req, uint8_t *buf,
     if (!buf || cap == 0 || !write)
         return RUCIO_E_INVALID_ARG;
     st = rucio_http_request_check(req);
-    return st == RUCIO_OK ? rucio_http_write_checked_head_(req, buf, cap,
+    return st == RUCIO_OK ? rl_http_write_checked_head_(req, buf, cap,
                                                           write, ctx)
                           : st;
 }
 
-rucio_status rucio_http_write_checked_head_(const rucio_http_request *req,
-                                            uint8_t *buf, size_t cap,
-                                            rucio_http_write_fn write,
-                                            void *ctx)
+rucio_status rl_http_write_checked_head_(const rucio_http_request *req,
+                                         uint8_t *buf, size_t cap,
+                                         rucio_http_write_fn write,
+                                         void *ctx)
 {
     head_writer w;
 

@@ -10,9 +10,9 @@
 /* rucio_http_write_head for a request that rucio_http_request_check has
  * already accepted, and arguments known to be valid: a long token is
  * not scanned twice per request. */
-rucio_status rucio_http_write_checked_head_(const rucio_http_request *req,
-                                            uint8_t *buf, size_t cap,
-                                            rucio_http_write_fn write,
-                                            void *ctx);
+rucio_status rl_http_write_checked_head_(const rucio_http_request *req,
+                                         uint8_t *buf, size_t cap,
+                                         rucio_http_write_fn write,
+                                         void *ctx);
 
 #endif /* RUCIO_HTTP_REQUEST_INTERNAL_H */

@@ -43,7 +43,7 @@ void rucio_http_buffer_sink(rucio_http_buffer *b, rucio_http_sink *out_sink)
 /* Field names are ASCII tokens: compare without the locale. */
 static int names_equal(const char *a, const char *b)
 {
-    return rucio_ascii_equal_nocase(a, strlen(a), b, strlen(b));
+    return rl_ascii_equal_nocase(a, strlen(a), b, strlen(b));
 }
 
 const char *rucio_http_response_header(const rucio_http_response *resp,

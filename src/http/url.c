@@ -48,7 +48,7 @@ static int has_prefix_nocase(const char *s, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
 
-    return len >= n && rucio_ascii_equal_nocase(s, n, prefix, n);
+    return len >= n && rl_ascii_equal_nocase(s, n, prefix, n);
 }
 
 /* Length of the "http://" or "https://" prefix, or 0 for anything else. */
@@ -124,7 +124,7 @@ static rucio_status parse_port(const char *s, const char *end, rucio_url *u)
 {
     uint64_t value;
 
-    if (!rucio_ascii_parse_u64(s, (size_t)(end - s), &value) || value == 0 ||
+    if (!rl_ascii_parse_u64(s, (size_t)(end - s), &value) || value == 0 ||
         value > 65535)
         return RUCIO_E_BAD_URL;
     u->port = (uint16_t)value;

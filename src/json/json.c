@@ -119,7 +119,7 @@ static size_t string_char_len(const char *s, size_t n)
         return escape_len(s, n, &cp);
     if ((unsigned char)s[0] < 0x20u)
         return 0;
-    return rucio_utf8_decode(s, n, &cp);
+    return rl_utf8_decode(s, n, &cp);
 }
 
 /* ---- the validating walk --------------------------------------------- */
@@ -384,8 +384,8 @@ static int tokenize(const char *text, size_t len, rucio_json_token *tokens,
                       max_tokens > INT_MAX ? (unsigned)INT_MAX : max_tokens);
 }
 
-rucio_status rucio_json_parse(rucio_json *doc, const char *text, size_t len,
-                              rucio_json_token *tokens, unsigned max_tokens)
+rucio_status rl_json_parse(rucio_json *doc, const char *text, size_t len,
+                           rucio_json_token *tokens, unsigned max_tokens)
 {
     int count;
 
@@ -429,7 +429,7 @@ static rucio_json_type primitive_type(char first)
     }
 }
 
-rucio_json_type rucio_json_type_of(const rucio_json *doc, int tok)
+rucio_json_type rl_json_type_of(const rucio_json *doc, int tok)
 {
     const rucio_json_token *t = token_at(doc, tok);
 
@@ -447,9 +447,9 @@ rucio_json_type rucio_json_type_of(const rucio_json *doc, int tok)
     }
 }
 
-int rucio_json_is_null(const rucio_json *doc, int tok)
+int rl_json_is_null(const rucio_json *doc, int tok)
 {
-    return rucio_json_type_of(doc, tok) == RUCIO_JSON_NULL;
+    return rl_json_type_of(doc, tok) == RUCIO_JSON_NULL;
 }
 
 /* The token after tok and everything nested in it: tokens are in document
@@ -483,7 +483,7 @@ static size_t unescape_char(const char *s, size_t n,
         *piece_len = 1;
         return 1;
     }
-    *piece_len = rucio_utf8_encode(cp, piece);
+    *piece_len = rl_utf8_encode(cp, piece);
     return used;
 }
 
@@ -527,13 +527,13 @@ static int string_equals(const rucio_json *doc, int tok, const char *key)
     return kpos == klen;
 }
 
-int rucio_json_object_get(const rucio_json *doc, int object_tok,
-                          const char *key)
+int rl_json_object_get(const rucio_json *doc, int object_tok,
+                       const char *key)
 {
     int found = -1;
     int k;
 
-    if (!key || rucio_json_type_of(doc, object_tok) != RUCIO_JSON_OBJECT)
+    if (!key || rl_json_type_of(doc, object_tok) != RUCIO_JSON_OBJECT)
         return -1;
     for (k = object_tok + 1; inside(doc, object_tok, k);
          k = skip_token(doc, k + 1))
@@ -542,11 +542,11 @@ int rucio_json_object_get(const rucio_json *doc, int object_tok,
     return found;
 }
 
-int rucio_json_array_get(const rucio_json *doc, int array_tok, size_t index)
+int rl_json_array_get(const rucio_json *doc, int array_tok, size_t index)
 {
     int e;
 
-    if (rucio_json_type_of(doc, array_tok) != RUCIO_JSON_ARRAY)
+    if (rl_json_type_of(doc, array_tok) != RUCIO_JSON_ARRAY)
         return -1;
     for (e = array_tok + 1; inside(doc, array_tok, e);
          e = skip_token(doc, e)) {
@@ -557,12 +557,12 @@ int rucio_json_array_get(const rucio_json *doc, int array_tok, size_t index)
     return -1;
 }
 
-rucio_status rucio_json_get_string(const rucio_json *doc, int tok, char *out,
-                                   size_t cap, size_t *out_len)
+rucio_status rl_json_get_string(const rucio_json *doc, int tok, char *out,
+                                size_t cap, size_t *out_len)
 {
     size_t len;
 
-    if (rucio_json_type_of(doc, tok) != RUCIO_JSON_STRING)
+    if (rl_json_type_of(doc, tok) != RUCIO_JSON_STRING)
         return RUCIO_E_JSON;
     len = unescape_into(doc, &doc->tokens[tok], out, cap);
     if (out_len)
@@ -598,12 +598,12 @@ static rucio_status parse_int64(const char *s, size_t n, int64_t *out)
     return RUCIO_OK;
 }
 
-rucio_status rucio_json_get_int64(const rucio_json *doc, int tok,
-                                  int64_t *out)
+rucio_status rl_json_get_int64(const rucio_json *doc, int tok,
+                               int64_t *out)
 {
     const rucio_json_token *t;
 
-    if (!out || rucio_json_type_of(doc, tok) != RUCIO_JSON_NUMBER)
+    if (!out || rl_json_type_of(doc, tok) != RUCIO_JSON_NUMBER)
         return RUCIO_E_JSON;
     t = &doc->tokens[tok];
     return parse_int64(doc->text + t->start, (size_t)(t->end - t->start), out);

@@ -4,7 +4,7 @@
  * jsmn tokenises; on its own it accepts text that is not JSON even in
  * strict mode ("[1,]", "01", "{\"a\":1}{}", raw control characters, bad
  * escapes and bad UTF-8: jsmn issues #52 and #178) and it cannot unescape
- * strings (#140). rucio_json_parse therefore walks the whole text again
+ * strings (#140). rl_json_parse therefore walks the whole text again
  * after jsmn, checking it against the RFC 8259 grammar and checking that
  * every token jsmn produced sits exactly where the grammar puts it. A
  * document that passes can be trusted by the lookups below.
@@ -47,7 +47,7 @@
 typedef jsmntok_t rucio_json_token;
 
 /* A parsed document: the caller's text and token array. Valid only after
- * rucio_json_parse returned RUCIO_OK, and only while both stay unchanged. */
+ * rl_json_parse returned RUCIO_OK, and only while both stay unchanged. */
 typedef struct rucio_json {
     const char *text;
     size_t len;
@@ -79,25 +79,25 @@ typedef enum rucio_json_type {
  * offsets are int); RUCIO_E_JSON for anything that is not JSON. On
  * failure doc holds no tokens.
  */
-rucio_status rucio_json_parse(rucio_json *doc, const char *text, size_t len,
-                              rucio_json_token *tokens, unsigned max_tokens);
+rucio_status rl_json_parse(rucio_json *doc, const char *text, size_t len,
+                           rucio_json_token *tokens, unsigned max_tokens);
 
 /* The type of token tok; RUCIO_JSON_NONE when tok is out of range. */
-rucio_json_type rucio_json_type_of(const rucio_json *doc, int tok);
+rucio_json_type rl_json_type_of(const rucio_json *doc, int tok);
 
 /* Nonzero when tok is the literal null. */
-int rucio_json_is_null(const rucio_json *doc, int tok);
+int rl_json_is_null(const rucio_json *doc, int tok);
 
 /* The value token of the member whose unescaped name equals key, in the
  * object object_tok; -1 when absent or object_tok is not an object. When a
  * name repeats (JSON allows it) the last member wins, as in Python's json
  * module, so both clients read the same value. */
-int rucio_json_object_get(const rucio_json *doc, int object_tok,
-                          const char *key);
+int rl_json_object_get(const rucio_json *doc, int object_tok,
+                       const char *key);
 
 /* Element `index` (from 0) of the array array_tok; -1 when out of range or
  * array_tok is not an array. */
-int rucio_json_array_get(const rucio_json *doc, int array_tok, size_t index);
+int rl_json_array_get(const rucio_json *doc, int array_tok, size_t index);
 
 /*
  * Unescape the string token tok into out and NUL-terminate it. *out_len
@@ -107,12 +107,12 @@ int rucio_json_array_get(const rucio_json *doc, int array_tok, size_t index);
  * RUCIO_E_NO_SPACE when length + 1 > cap (out then holds "" if cap > 0);
  * RUCIO_E_JSON when tok is not a string (including -1).
  */
-rucio_status rucio_json_get_string(const rucio_json *doc, int tok, char *out,
-                                   size_t cap, size_t *out_len);
+rucio_status rl_json_get_string(const rucio_json *doc, int tok, char *out,
+                                size_t cap, size_t *out_len);
 
 /* The number token tok as an int64_t. RUCIO_E_JSON when tok is not a
  * number, has a fraction or an exponent, or does not fit. */
-rucio_status rucio_json_get_int64(const rucio_json *doc, int tok,
-                                  int64_t *out);
+rucio_status rl_json_get_int64(const rucio_json *doc, int tok,
+                               int64_t *out);
 
 #endif /* RUCIO_JSON_H */

@@ -29,7 +29,7 @@ static int is_scalar_value(uint32_t cp)
     return cp <= 0x10FFFFu && (cp < 0xD800u || cp > 0xDFFFu);
 }
 
-size_t rucio_utf8_decode(const char *s, size_t n, uint32_t *out_cp)
+size_t rl_utf8_decode(const char *s, size_t n, uint32_t *out_cp)
 {
     unsigned char lead;
     uint32_t cp, min;
@@ -57,7 +57,7 @@ size_t rucio_utf8_decode(const char *s, size_t n, uint32_t *out_cp)
     return len;
 }
 
-size_t rucio_utf8_encode(uint32_t cp, char out[RUCIO_UTF8_MAX])
+size_t rl_utf8_encode(uint32_t cp, char out[RUCIO_UTF8_MAX])
 {
     if (cp < 0x80u) {
         out[0] = (char)cp;

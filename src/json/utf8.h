@@ -21,10 +21,10 @@
  * sequence, an overlong form, a surrogate (U+D800..U+DFFF) or a value above
  * U+10FFFF. Python's strict "utf-8" codec refuses exactly the same.
  */
-size_t rucio_utf8_decode(const char *s, size_t n, uint32_t *out_cp);
+size_t rl_utf8_decode(const char *s, size_t n, uint32_t *out_cp);
 
 /* Encode a scalar value (not a surrogate, at most U+10FFFF) into out and
  * return the number of bytes written (1 to 4). */
-size_t rucio_utf8_encode(uint32_t cp, char out[RUCIO_UTF8_MAX]);
+size_t rl_utf8_encode(uint32_t cp, char out[RUCIO_UTF8_MAX]);
 
 #endif /* RUCIO_JSON_UTF8_H */

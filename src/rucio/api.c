@@ -15,7 +15,7 @@
 /* A call starts with no error recorded and its deadline set. */
 static void begin(rucio_client *c)
 {
-    rucio_call_begin(c);
+    rl_call_begin(c);
 }
 
 /* Send a GET to the rucio host, with a token when with_token (ping needs
@@ -32,28 +32,28 @@ static rucio_status get_200(rucio_client *c, const char *path,
     call.endpoint = RUCIO_ENDPOINT_API;
     call.path = path;
     call.query = query;
-    st = with_token ? rucio_call_with_token(c, &call, out_len)
-                    : rucio_call_send(c, &call, out_len);
+    st = with_token ? rl_call_with_token(c, &call, out_len)
+                    : rl_call_send(c, &call, out_len);
     if (st != RUCIO_OK)
         return st;
     if (c->response.status != 200)
-        return rucio_error_from_response(&c->error, &c->response,
-                                         c->scratch.body, *out_len);
+        return rl_error_from_response(&c->error, &c->response,
+                                      c->scratch.body, *out_len);
     return RUCIO_OK;
 }
 
 static rucio_status bad_answer(rucio_client *c, const char *what)
 {
-    return rucio_error_set(&c->error, RUCIO_E_JSON, "RucioException",
-                           "unexpected answer from the server: %s", what);
+    return rl_error_set(&c->error, RUCIO_E_JSON, "RucioException",
+                        "unexpected answer from the server: %s", what);
 }
 
 static rucio_status parse_object(rucio_client *c, size_t len, rucio_json *doc,
                                  rucio_json_token *tokens)
 {
-    if (rucio_json_parse(doc, c->scratch.body, len, tokens, OBJECT_TOKENS) !=
+    if (rl_json_parse(doc, c->scratch.body, len, tokens, OBJECT_TOKENS) !=
             RUCIO_OK ||
-        rucio_json_type_of(doc, 0) != RUCIO_JSON_OBJECT)
+        rl_json_type_of(doc, 0) != RUCIO_JSON_OBJECT)
         return bad_answer(c, "not a JSON object");
     return RUCIO_OK;
 }
@@ -69,17 +69,23 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
     size_t len = 0;
     rucio_status st;
 
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     begin(c);
+    if (!out || cap == 0)
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "rucio_ping needs a buffer for the version");
     st = get_200(c, "ping", NULL, 0, &len);
     if (st == RUCIO_OK)
         st = parse_object(c, len, &doc, tokens);
     if (st != RUCIO_OK)
         return st;
-    st = rucio_json_get_string(&doc, rucio_json_object_get(&doc, 0, "version"),
-                               out, cap, NULL);
+    st = rl_json_get_string(&doc, rl_json_object_get(&doc, 0, "version"),
+                            out, cap, NULL);
     if (st == RUCIO_E_NO_SPACE)
-        return rucio_error_set(&c->error, st, "RucioException",
-                               "version longer than the output buffer");
+        return rl_error_set(&c->error, st, "RucioException",
+                            "version longer than the output buffer");
     return st == RUCIO_OK ? RUCIO_OK : bad_answer(c, "no \"version\"");
 }
 
@@ -89,12 +95,12 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
 static rucio_status member(const rucio_json *doc, const char *key, char *out,
                            size_t cap)
 {
-    int tok = rucio_json_object_get(doc, 0, key);
+    int tok = rl_json_object_get(doc, 0, key);
 
     out[0] = '\0';
-    if (tok < 0 || rucio_json_is_null(doc, tok))
+    if (tok < 0 || rl_json_is_null(doc, tok))
         return RUCIO_OK;
-    return rucio_json_get_string(doc, tok, out, cap, NULL);
+    return rl_json_get_string(doc, tok, out, cap, NULL);
 }
 
 static rucio_status read_account(const rucio_json *doc, rucio_account_info *o)
@@ -125,7 +131,13 @@ rucio_status rucio_whoami(rucio_client *c, rucio_account_info *out)
     size_t len = 0;
     rucio_status st;
 
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     begin(c);
+    if (!out)
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "rucio_whoami needs a place for the account");
     memset(out, 0, sizeof *out);
     st = get_200(c, "accounts/whoami", NULL, 1, &len);
     if (st == RUCIO_OK)
@@ -151,18 +163,18 @@ static rucio_status invalid(rucio_client *c, const char *what,
                             const char *value)
 {
     if (!value)
-        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                               "InputValidationError", "%s", what);
-    return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                           "InputValidationError", "%s (got \"%s\")", what,
-                           value);
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError", "%s", what);
+    return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                        "InputValidationError", "%s (got \"%s\")", what,
+                        value);
 }
 
 static int prefix_nocase(const char *s, const char *prefix)
 {
     size_t n = strlen(prefix);
 
-    return strlen(s) >= n && rucio_ascii_equal_nocase(s, n, prefix, n);
+    return strlen(s) >= n && rl_ascii_equal_nocase(s, n, prefix, n);
 }
 
 /* The URL only travels as a query value (percent-encoded), so it need
@@ -246,13 +258,13 @@ static rucio_status check_signed_url(rucio_client *c, size_t len)
         if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
             break;
     if (i < len)
-        return rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
-                               "the signed URL from the server holds a space "
-                               "or control character at byte %zu", i);
+        return rl_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+                            "the signed URL from the server holds a space "
+                            "or control character at byte %zu", i);
     if (!prefix_nocase(url, "https://") && !prefix_nocase(url, "http://"))
-        return rucio_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
-                               "the signed URL from the server is not an "
-                               "http(s) URL");
+        return rl_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+                            "the signed URL from the server is not an "
+                            "http(s) URL");
     return RUCIO_OK;
 }
 
@@ -264,9 +276,14 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
     size_t len = 0;
     rucio_status st;
 
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     begin(c);
-    if (out && cap)
-        out[0] = '\0';
+    if (!out || cap == 0)
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "rucio_get_signed_url needs a buffer for the URL");
+    out[0] = '\0';
     st = check_signurl_args(c, rse, service, operation, url, lifetime);
     if (st == RUCIO_OK)
         st = encode_signurl_query(c, rse, service, operation, url, lifetime);
@@ -277,9 +294,9 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
     st = check_signed_url(c, len);
     if (st != RUCIO_OK)
         return st;
-    if (!out || len >= cap)
-        return rucio_error_set(&c->error, RUCIO_E_NO_SPACE, "RucioException",
-                               "signed URL longer than the output buffer");
+    if (len >= cap)
+        return rl_error_set(&c->error, RUCIO_E_NO_SPACE, "RucioException",
+                            "signed URL longer than the output buffer");
     memcpy(out, c->scratch.body, len + 1);
     return RUCIO_OK;
 }

@@ -19,7 +19,7 @@ static const struct {
     {"token", RUCIO_AUTH_TOKEN},
 };
 
-rucio_auth_type rucio_auth_type_from_name(const char *name)
+rucio_auth_type rl_auth_type_from_name(const char *name)
 {
     size_t i;
 
@@ -29,7 +29,7 @@ rucio_auth_type rucio_auth_type_from_name(const char *name)
     return RUCIO_AUTH_NONE;
 }
 
-int rucio_auth_type_built_in(rucio_auth_type type)
+int rl_auth_type_built_in(rucio_auth_type type)
 {
     switch (type) {
     case RUCIO_AUTH_USERPASS:
@@ -46,9 +46,9 @@ int rucio_auth_type_built_in(rucio_auth_type type)
     }
 }
 
-void rucio_auth_forget_token(rucio_client *c)
+void rl_auth_forget_token(rucio_client *c)
 {
-    rucio_wipe(c->token, sizeof c->token);
+    rl_wipe(c->token, sizeof c->token);
     c->token_expires = 0;
     c->token_account[0] = '\0';
 }
@@ -73,8 +73,8 @@ static void warn_cache_refused(rucio_client *c, const char *verb,
     rucio_log(&c->logger, RUCIO_LOG_WARN,
               "token cache not %s: %s %.*s %s; going on without it", verb,
               check->level ? "directory" : "file",
-              (int)rucio_private_path_len(path, check->level), path,
-              rucio_file_problem_text(check));
+              (int)rl_private_path_len(path, check->level), path,
+              rl_file_problem_text(check));
 }
 
 static void store_in_cache(rucio_client *c)
@@ -84,8 +84,8 @@ static void store_in_cache(rucio_client *c)
 
     if (!c->settings.token_path[0])
         return;
-    st = rucio_token_cache_write(&c->port, c->settings.token_path, c->token,
-                                 &check);
+    st = rl_token_cache_write(&c->port, c->settings.token_path, c->token,
+                              &check);
     if (st == RUCIO_OK)
         return;
     if (check.problem != RUCIO_FILE_FAILED)
@@ -102,7 +102,7 @@ static void store_in_cache(rucio_client *c)
 }
 #endif
 
-rucio_status rucio_auth_accept_token(rucio_client *c)
+rucio_status rl_auth_accept_token(rucio_client *c)
 {
     const rucio_http_response *r = &c->response;
     const char *token = rucio_http_response_header(r, "X-Rucio-Auth-Token");
@@ -111,12 +111,12 @@ rucio_status rucio_auth_accept_token(rucio_client *c)
     const char *account = rucio_http_response_header(r, "X-Rucio-Auth-Account");
 
     if (!token || !*token || strlen(token) >= sizeof c->token)
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               token && *token
-                                   ? "auth token longer than RUCIO_TOKEN_MAX"
-                                   : "the server sent no auth token");
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            token && *token
+                                ? "auth token longer than RUCIO_TOKEN_MAX"
+                                : "the server sent no auth token");
     rucio_strbuf_copy(c->token, sizeof c->token, token);
-    if (!expires || rucio_parse_http_date(expires, &c->token_expires) != RUCIO_OK)
+    if (!expires || rl_parse_http_date(expires, &c->token_expires) != RUCIO_OK)
         c->token_expires = 0;
     rucio_strbuf_copy(c->token_account, sizeof c->token_account,
                 account ? account : c->settings.account);
@@ -139,14 +139,14 @@ static rucio_status refused(rucio_client *c, size_t body_len)
     char message[RUCIO_ERROR_MAX];
     int http_status = c->response.status;
 
-    rucio_error_from_response(&c->error, &c->response, c->scratch.body,
-                              body_len);
+    rl_error_from_response(&c->error, &c->response, c->scratch.body,
+                           body_len);
     if (strcmp(c->error.exception_class, "CannotAuthenticate") != 0) {
         rucio_strbuf_copy(server_class, sizeof server_class,
                           c->error.exception_class);
         rucio_strbuf_copy(message, sizeof message, c->error.message);
-        rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                        "%s: %s", server_class, message);
+        rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                     "%s: %s", server_class, message);
     }
     c->error.status = RUCIO_E_AUTH;
     c->error.http_status = http_status;
@@ -155,20 +155,20 @@ static rucio_status refused(rucio_client *c, size_t body_len)
 
 /* Send an auth request; 200 with a token is the only success. Below 400
  * the answer keeps its own class (e.g. the 206 of several accounts). */
-rucio_status rucio_auth_send(rucio_client *c, rucio_call *call)
+rucio_status rl_auth_send(rucio_client *c, rucio_call *call)
 {
     size_t body_len = 0;
     rucio_status st;
 
     call->endpoint = RUCIO_ENDPOINT_AUTH;
-    st = rucio_call_send(c, call, &body_len);
+    st = rl_call_send(c, call, &body_len);
     if (st != RUCIO_OK)
         return st;
     if (c->response.status >= 400)
         return refused(c, body_len);
     if (c->response.status != 200)
-        return rucio_error_from_response(&c->error, &c->response,
-                                         c->scratch.body, body_len);
+        return rl_error_from_response(&c->error, &c->response,
+                                      c->scratch.body, body_len);
     return RUCIO_OK;
 }
 
@@ -182,8 +182,8 @@ static rucio_status auth_x509(rucio_client *c, const char *path)
 
     memset(&call, 0, sizeof call);
     call.path = path;
-    st = rucio_auth_send(c, &call);
-    return st == RUCIO_OK ? rucio_auth_accept_token(c) : st;
+    st = rl_auth_send(c, &call);
+    return st == RUCIO_OK ? rl_auth_accept_token(c) : st;
 }
 #endif
 
@@ -191,12 +191,12 @@ static rucio_status auth_x509(rucio_client *c, const char *path)
 
 static rucio_status authenticate(rucio_client *c)
 {
-    rucio_error_clear(&c->error);
+    rl_error_clear(&c->error);
     /* Types left out of the build were refused by rucio_client_init. */
     switch (c->settings.auth_type) {
 #if RUCIO_WITH_USERPASS
     case RUCIO_AUTH_USERPASS:
-        return rucio_auth_userpass(c);
+        return rl_auth_userpass(c);
 #endif
 #if RUCIO_WITH_X509
     case RUCIO_AUTH_X509:
@@ -206,27 +206,27 @@ static rucio_status authenticate(rucio_client *c)
 #endif
 #if RUCIO_WITH_SSH
     case RUCIO_AUTH_SSH:
-        return rucio_auth_ssh(c);
+        return rl_auth_ssh(c);
 #endif
     case RUCIO_AUTH_OIDC:
-        return rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO,
-                               "NoAuthInformation",
-                               "no bearer token found (BEARER_TOKEN, "
-                               "BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>, "
-                               "/tmp/bt_u<uid>); rucio-lite has no interactive "
-                               "OIDC login");
+        return rl_error_set(&c->error, RUCIO_E_NO_AUTH_INFO,
+                            "NoAuthInformation",
+                            "no bearer token found (BEARER_TOKEN, "
+                            "BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>, "
+                            "/tmp/bt_u<uid>); rucio-lite has no interactive "
+                            "OIDC login");
     case RUCIO_AUTH_GSS:
-        return rucio_error_set(&c->error, RUCIO_E_UNSUPPORTED,
-                               "CannotAuthenticate",
-                               "auth type 'gss' (Kerberos) is not supported by "
-                               "rucio-lite");
+        return rl_error_set(&c->error, RUCIO_E_UNSUPPORTED,
+                            "CannotAuthenticate",
+                            "auth type 'gss' (Kerberos) is not supported by "
+                            "rucio-lite");
     case RUCIO_AUTH_TOKEN:
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "the server refused the given auth token");
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            "the server refused the given auth token");
     default:
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "auth type '%s' not supported",
-                               c->settings.auth_type_name);
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            "auth type '%s' not supported",
+                            c->settings.auth_type_name);
     }
 }
 
@@ -238,12 +238,12 @@ static int token_from_cache(rucio_client *c)
     if (c->cache_tried || !c->settings.token_path[0])
         return 0;
     c->cache_tried = 1;
-    if (rucio_token_cache_read(&c->port, c->settings.token_path, c->token,
-                               sizeof c->token, &check) != RUCIO_OK) {
+    if (rl_token_cache_read(&c->port, c->settings.token_path, c->token,
+                            sizeof c->token, &check) != RUCIO_OK) {
         if (check.problem != RUCIO_FILE_FINE &&
             check.problem != RUCIO_FILE_MISSING)
             warn_cache_refused(c, "used", &check);
-        rucio_auth_forget_token(c);
+        rl_auth_forget_token(c);
         return 0;
     }
     rucio_strbuf_copy(c->token_account, sizeof c->token_account,
@@ -266,14 +266,14 @@ static rucio_bearer discovered_token(rucio_client *c)
 {
 #if RUCIO_WITH_OIDC
     if (c->settings.auth_type == RUCIO_AUTH_OIDC)
-        return rucio_auth_discover_bearer(c);
+        return rl_auth_discover_bearer(c);
 #else
     (void)c;
 #endif
     return RUCIO_BEARER_NONE;
 }
 
-rucio_status rucio_auth_ensure(rucio_client *c)
+rucio_status rl_auth_ensure(rucio_client *c)
 {
     rucio_bearer f = RUCIO_BEARER_NONE;
 
@@ -295,21 +295,21 @@ rucio_status rucio_auth_ensure(rucio_client *c)
         if (f == RUCIO_BEARER_STOP)
             return c->error.status;
     }
-    rucio_auth_forget_token(c);
+    rl_auth_forget_token(c);
     return authenticate(c);
 }
 
-rucio_status rucio_call_with_token(rucio_client *c, const rucio_call *call,
-                                   size_t *out_body_len)
+rucio_status rl_call_with_token(rucio_client *c, const rucio_call *call,
+                                size_t *out_body_len)
 {
-    rucio_status st = rucio_auth_ensure(c);
+    rucio_status st = rl_auth_ensure(c);
 
     if (st == RUCIO_OK)
-        st = rucio_call_send(c, call, out_body_len);
+        st = rl_call_send(c, call, out_body_len);
     if (st != RUCIO_OK || c->response.status != 401)
         return st;
-    st = rucio_auth_renew(c);
-    return st == RUCIO_OK ? rucio_call_send(c, call, out_body_len) : st;
+    st = rl_auth_renew(c);
+    return st == RUCIO_OK ? rl_call_send(c, call, out_body_len) : st;
 }
 
 /* FNV-1a of a token: enough to tell a new bearer token from the one the
@@ -324,7 +324,7 @@ static uint64_t token_fingerprint(const char *token)
     return h;
 }
 
-rucio_status rucio_auth_renew(rucio_client *c)
+rucio_status rl_auth_renew(rucio_client *c)
 {
     uint64_t refused_print;
     rucio_bearer f;
@@ -333,7 +333,7 @@ rucio_status rucio_auth_renew(rucio_client *c)
               "the server refused the auth token; authenticating again");
     c->cache_tried = 1;
     if (c->settings.auth_type != RUCIO_AUTH_OIDC) {
-        rucio_auth_forget_token(c);
+        rl_auth_forget_token(c);
         return authenticate(c);
     }
     /* A bearer token comes from outside: only a different one can help. */
@@ -343,6 +343,6 @@ rucio_status rucio_auth_renew(rucio_client *c)
         return RUCIO_OK;
     if (f == RUCIO_BEARER_STOP)
         return c->error.status;
-    return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                           "the server refused the bearer token");
+    return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                        "the server refused the bearer token");
 }

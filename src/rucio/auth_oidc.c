@@ -15,7 +15,7 @@ static int strip_token(rucio_client *c)
 {
     size_t start = 0, end = strlen(c->token);
 
-    rucio_py_strip(c->token, &start, &end);
+    rl_py_strip(c->token, &start, &end);
     memmove(c->token, c->token + start, end - start);
     c->token[end - start] = '\0';
     return c->token[0] != '\0';
@@ -26,10 +26,10 @@ static int strip_token(rucio_client *c)
 static rucio_bearer refuse_token_file(rucio_client *c, const char *path,
                                       const rucio_file_check *check)
 {
-    rucio_error_set(&c->error, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
-                    "BEARER_TOKEN_FILE %s%s%s; not used", path,
-                    check->level ? ": its directory " : " ",
-                    rucio_file_problem_text(check));
+    rl_error_set(&c->error, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
+                 "BEARER_TOKEN_FILE %s%s%s; not used", path,
+                 check->level ? ": its directory " : " ",
+                 rl_file_problem_text(check));
     return RUCIO_BEARER_STOP;
 }
 
@@ -58,8 +58,8 @@ static rucio_bearer token_from_file(rucio_client *c, const char *path,
     rucio_log(&c->logger, RUCIO_LOG_WARN,
               "bearer token %s %.*s %s; skipped",
               check.level ? "directory" : "file",
-              (int)rucio_private_path_len(path, check.level), path,
-              rucio_file_problem_text(&check));
+              (int)rl_private_path_len(path, check.level), path,
+              rl_file_problem_text(&check));
     return RUCIO_BEARER_NONE;
 }
 
@@ -109,7 +109,7 @@ static rucio_bearer token_from_files(rucio_client *c)
 /* BEARER_TOKEN, BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>,
  * /tmp/bt_u<uid> (rucio.common.utils.wlcg_token_discovery).
  * RUCIO_BEARER_STOP leaves the reason in c->error. */
-rucio_bearer rucio_auth_discover_bearer(rucio_client *c)
+rucio_bearer rl_auth_discover_bearer(rucio_client *c)
 {
     const char *value;
     rucio_bearer f;
@@ -124,7 +124,7 @@ rucio_bearer rucio_auth_discover_bearer(rucio_client *c)
     }
     f = token_from_files(c);
     if (f != RUCIO_BEARER_FOUND)
-        rucio_auth_forget_token(c);
+        rl_auth_forget_token(c);
     return f;
 }
 #endif /* RUCIO_WITH_OIDC */

@@ -26,20 +26,20 @@ static rucio_status sign_with_key(rucio_client *c, const char *key,
                                   size_t key_len, const char *challenge,
                                   char *signature, size_t cap)
 {
-    rucio_status st = rucio_ssh_sign(key, key_len, challenge,
-                                     strlen(challenge), port_rng, &c->port,
-                                     signature, cap, NULL);
+    rucio_status st = rl_ssh_sign(key, key_len, challenge,
+                                  strlen(challenge), port_rng, &c->port,
+                                  signature, cap, NULL);
 
     if (st == RUCIO_OK)
         return RUCIO_OK;
-    return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                           "cannot sign the ssh challenge with the key %s: %s",
-                           c->settings.ssh_key_mem
-                               ? "given in memory"
-                               : c->settings.ssh_private_key,
-                           st == RUCIO_E_UNSUPPORTED
-                               ? "only unencrypted RSA keys work"
-                               : "not a usable RSA private key");
+    return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                        "cannot sign the ssh challenge with the key %s: %s",
+                        c->settings.ssh_key_mem
+                            ? "given in memory"
+                            : c->settings.ssh_private_key,
+                        st == RUCIO_E_UNSUPPORTED
+                            ? "only unencrypted RSA keys work"
+                            : "not a usable RSA private key");
 }
 
 /* Sign the challenge with the configured key. A key file's text lives in
@@ -55,25 +55,25 @@ static rucio_status sign_challenge(rucio_client *c, const char *challenge,
                              c->settings.ssh_key_mem_len, challenge,
                              signature, cap);
     if (!c->port.fs)
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "ssh authentication needs the port's file "
-                               "access or a key in memory");
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            "ssh authentication needs the port's file "
+                            "access or a key in memory");
     st = c->port.fs->read_file(c->port.ctx, c->settings.ssh_private_key,
                                c->scratch.body, sizeof c->scratch.body,
                                &key_len);
     if (st != RUCIO_OK) {
         /* A file too large for the buffer left its beginning there. */
-        rucio_wipe(c->scratch.body, sizeof c->scratch.body);
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "cannot read the ssh private key %s",
-                               c->settings.ssh_private_key);
+        rl_wipe(c->scratch.body, sizeof c->scratch.body);
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            "cannot read the ssh private key %s",
+                            c->settings.ssh_private_key);
     }
     st = sign_with_key(c, c->scratch.body, key_len, challenge, signature, cap);
-    rucio_wipe(c->scratch.body, sizeof c->scratch.body);
+    rl_wipe(c->scratch.body, sizeof c->scratch.body);
     return st;
 }
 
-rucio_status rucio_auth_ssh(rucio_client *c)
+rucio_status rl_auth_ssh(rucio_client *c)
 {
     char challenge[CHALLENGE_MAX];
     char signature[SSH_SIGNATURE_MAX];
@@ -83,14 +83,14 @@ rucio_status rucio_auth_ssh(rucio_client *c)
 
     memset(&call, 0, sizeof call);
     call.path = "auth/ssh_challenge_token";
-    st = rucio_auth_send(c, &call);
+    st = rl_auth_send(c, &call);
     if (st != RUCIO_OK)
         return st;
     header = rucio_http_response_header(&c->response,
                                         "X-Rucio-SSH-Challenge-Token");
     if (!header || !*header || strlen(header) >= sizeof challenge)
-        return rucio_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                               "the server sent no usable ssh challenge");
+        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                            "the server sent no usable ssh challenge");
     rucio_strbuf_copy(challenge, sizeof challenge, header);
     st = sign_challenge(c, challenge, signature, sizeof signature);
     if (st != RUCIO_OK)
@@ -99,7 +99,7 @@ rucio_status rucio_auth_ssh(rucio_client *c)
     call.extra[0].name = "X-Rucio-SSH-Signature";
     call.extra[0].value = signature;
     call.extra_count = 1;
-    st = rucio_auth_send(c, &call);
-    return st == RUCIO_OK ? rucio_auth_accept_token(c) : st;
+    st = rl_auth_send(c, &call);
+    return st == RUCIO_OK ? rl_auth_accept_token(c) : st;
 }
 #endif /* RUCIO_WITH_SSH */

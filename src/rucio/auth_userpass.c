@@ -15,21 +15,21 @@
 static rucio_status to_header_latin1(rucio_client *c, const char *what,
                                      const char *text, char *out, size_t cap)
 {
-    rucio_latin1_result r = rucio_latin1_from_utf8(text, out, cap, NULL);
+    rucio_latin1_result r = rl_latin1_from_utf8(text, out, cap, NULL);
 
     if (r == RUCIO_LATIN1_OK)
         return RUCIO_OK;
-    return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                           "InputValidationError", "%s %s", what,
-                           r == RUCIO_LATIN1_OUTSIDE
-                               ? "holds a character outside ISO-8859-1 "
-                                 "(Latin-1); HTTP headers carry only "
-                                 "Latin-1, so the server could never "
-                                 "receive it"
-                               : "is not valid UTF-8");
+    return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                        "InputValidationError", "%s %s", what,
+                        r == RUCIO_LATIN1_OUTSIDE
+                            ? "holds a character outside ISO-8859-1 "
+                              "(Latin-1); HTTP headers carry only "
+                              "Latin-1, so the server could never "
+                              "receive it"
+                            : "is not valid UTF-8");
 }
 
-rucio_status rucio_auth_userpass(rucio_client *c)
+rucio_status rl_auth_userpass(rucio_client *c)
 {
     char username[RUCIO_SECRET_MAX], password[RUCIO_SECRET_MAX];
     rucio_call call;
@@ -48,10 +48,10 @@ rucio_status rucio_auth_userpass(rucio_client *c)
         call.extra[1].name = "X-Rucio-Password";
         call.extra[1].value = password;
         call.extra_count = 2;
-        st = rucio_auth_send(c, &call);
+        st = rl_auth_send(c, &call);
     }
-    rucio_wipe(username, sizeof username);
-    rucio_wipe(password, sizeof password);
-    return st == RUCIO_OK ? rucio_auth_accept_token(c) : st;
+    rl_wipe(username, sizeof username);
+    rl_wipe(password, sizeof password);
+    return st == RUCIO_OK ? rl_auth_accept_token(c) : st;
 }
 #endif /* RUCIO_WITH_USERPASS */

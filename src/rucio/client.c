@@ -32,10 +32,27 @@ int64_t rucio_client_token_expires(const rucio_client *c)
     return c->token_expires;
 }
 
+const char *rucio_client_token(const rucio_client *c)
+{
+    return c->token;
+}
+
+const rucio_settings *rucio_client_settings(const rucio_client *c)
+{
+    return &c->settings;
+}
+
+int rucio_client_last_http_status(const rucio_client *c)
+{
+    return c->response.status;
+}
+
 rucio_status rucio_authenticate(rucio_client *c)
 {
-    rucio_call_begin(c);
-    return rucio_auth_ensure(c);
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
+    rl_call_begin(c);
+    return rl_auth_ensure(c);
 }
 
 #if RUCIO_WITH_TLS
@@ -117,7 +134,7 @@ static rucio_status setup_tls(rucio_client *c)
     st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
                                sizeof err);
     if (st != RUCIO_OK)
-        return rucio_error_set(&c->error, st, "ConfigurationError", "%s", err);
+        return rl_error_set(&c->error, st, "ConfigurationError", "%s", err);
     c->tls_ready = 1;
     return RUCIO_OK;
 }
@@ -147,7 +164,7 @@ static void init_connections(rucio_client *c)
 #endif
 }
 
-rucio_status rucio_client_tls_for(rucio_client *c, const rucio_url *url)
+rucio_status rl_client_tls_for(rucio_client *c, const rucio_url *url)
 {
 #if RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER
     rucio_status st;
@@ -190,29 +207,31 @@ rucio_status rucio_client_init(rucio_client *c,
         return RUCIO_E_INVALID_ARG;
     memset(c, 0, sizeof *c);
     if (!opt || !opt->port)
-        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                               "InputValidationError",
-                               "options with a port are required");
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "options with a port are required");
     c->port = *opt->port;
     c->logger = opt->logger;
-    st = rucio_settings_resolve(c, opt);
+    st = rl_settings_resolve(c, opt);
 #if RUCIO_WITH_TLS
-    if (st == RUCIO_OK && rucio_settings_use_https(&c->settings))
+    if (st == RUCIO_OK && rl_settings_use_https(&c->settings))
         st = setup_tls(c);
 #endif
     /* The config text is not needed any more; it may hold a password. */
-    rucio_wipe(&c->scratch, sizeof c->scratch);
+    rl_wipe(&c->scratch, sizeof c->scratch);
     if (st != RUCIO_OK)
         return st;
     c->call_timeout_ms =
         opt->call_timeout_ms ? opt->call_timeout_ms : c->settings.timeout_ms;
     init_connections(c);
-    rucio_error_clear(&c->error);
+    rl_error_clear(&c->error);
     return RUCIO_OK;
 }
 
 void rucio_client_free(rucio_client *c)
 {
+    if (!c)
+        return;
     rucio_http_conn_free(&c->api_conn);
     rucio_http_conn_free(&c->auth_conn);
 #if RUCIO_WITH_TRANSFER
@@ -223,11 +242,11 @@ void rucio_client_free(rucio_client *c)
         rucio_tls_config_free(&c->tls);
     c->tls_ready = 0;
 #endif
-    rucio_wipe(c->token, sizeof c->token);
-    rucio_wipe(c->settings.password, sizeof c->settings.password);
-    rucio_wipe(&c->scratch, sizeof c->scratch);
-    rucio_wipe(c->query, sizeof c->query);
+    rl_wipe(c->token, sizeof c->token);
+    rl_wipe(c->settings.password, sizeof c->settings.password);
+    rl_wipe(&c->scratch, sizeof c->scratch);
+    rl_wipe(c->query, sizeof c->query);
     /* The connections wipe their own buffers when closed; the headers of
      * the last response may hold X-Rucio-Auth-Token. */
-    rucio_wipe(&c->response, sizeof c->response);
+    rl_wipe(&c->response, sizeof c->response);
 }

@@ -10,6 +10,6 @@
 /* Make the client's TLS configuration (CA, verification) ready for a
  * connection to url, loading it now if neither Rucio host needed it at
  * init. RUCIO_OK for http URLs. Fills client->error on failure. */
-rucio_status rucio_client_tls_for(rucio_client *client, const rucio_url *url);
+rucio_status rl_client_tls_for(rucio_client *client, const rucio_url *url);
 
 #endif /* RUCIO_CLIENT_TLS_H */

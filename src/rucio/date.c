@@ -11,7 +11,7 @@ static int parse_digits(const char *s, int n, int *out)
 {
     uint64_t v;
 
-    if (!rucio_ascii_parse_u64(s, (size_t)n, &v))
+    if (!rl_ascii_parse_u64(s, (size_t)n, &v))
         return 0;
     *out = (int)v;
     return 1;
@@ -51,7 +51,7 @@ static int valid_day(int y, int m, int d)
 }
 
 /* Layout: "Www, DD Mmm YYYY HH:MM:SS ZZZ" = 29 characters. */
-rucio_status rucio_parse_http_date(const char *t, int64_t *out_epoch)
+rucio_status rl_parse_http_date(const char *t, int64_t *out_epoch)
 {
     int day, mon, year, hh, mm, ss;
 

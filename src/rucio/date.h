@@ -14,6 +14,6 @@
 
 /* "Sun, 29 Nov 2026 09:19:38 UTC" (or GMT) -> seconds since the epoch.
  * RUCIO_E_INVALID_ARG for anything else. */
-rucio_status rucio_parse_http_date(const char *text, int64_t *out_epoch);
+rucio_status rl_parse_http_date(const char *text, int64_t *out_epoch);
 
 #endif /* RUCIO_DATE_H */

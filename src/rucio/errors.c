@@ -29,7 +29,7 @@ static int compare_entry(const void *key, const void *entry)
     return strcmp(key, e->name);
 }
 
-int rucio_exception_code(const char *exception_class)
+int rl_exception_code(const char *exception_class)
 {
     const exception_entry *e =
         bsearch(exception_class, exception_table, EXCEPTION_COUNT,
@@ -38,14 +38,14 @@ int rucio_exception_code(const char *exception_class)
     return e ? e->code : 0;
 }
 #else
-int rucio_exception_code(const char *exception_class)
+int rl_exception_code(const char *exception_class)
 {
     (void)exception_class;
     return 0; /* no table in this build: classes only */
 }
 #endif
 
-void rucio_error_clear(rucio_error *e)
+void rl_error_clear(rucio_error *e)
 {
     e->status = RUCIO_OK;
     e->http_status = 0;
@@ -54,27 +54,27 @@ void rucio_error_clear(rucio_error *e)
     e->message[0] = '\0';
 }
 
-rucio_status rucio_error_vset(rucio_error *e, rucio_status status,
-                              const char *exception_class, const char *fmt,
-                              va_list ap)
+rucio_status rl_error_vset(rucio_error *e, rucio_status status,
+                           const char *exception_class, const char *fmt,
+                           va_list ap)
 {
     e->status = status;
     e->http_status = 0;
     rucio_strbuf_copy(e->exception_class, sizeof e->exception_class,
                       exception_class);
     rucio_vformat(e->message, sizeof e->message, fmt, ap);
-    e->code = rucio_exception_code(e->exception_class);
+    e->code = rl_exception_code(e->exception_class);
     return status;
 }
 
-rucio_status rucio_error_set(rucio_error *e, rucio_status status,
-                             const char *exception_class, const char *fmt,
-                             ...)
+rucio_status rl_error_set(rucio_error *e, rucio_status status,
+                          const char *exception_class, const char *fmt,
+                          ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    rucio_error_vset(e, status, exception_class, fmt, ap);
+    rl_error_vset(e, status, exception_class, fmt, ap);
     va_end(ap);
     return status;
 }
@@ -86,16 +86,16 @@ static void read_body_fields(rucio_error *e, const char *body, size_t len,
     rucio_json doc;
     int tok;
 
-    if (!body || rucio_json_parse(&doc, body, len, tokens, 16) != RUCIO_OK ||
-        rucio_json_type_of(&doc, 0) != RUCIO_JSON_OBJECT)
+    if (!body || rl_json_parse(&doc, body, len, tokens, 16) != RUCIO_OK ||
+        rl_json_type_of(&doc, 0) != RUCIO_JSON_OBJECT)
         return;
-    tok = rucio_json_object_get(&doc, 0, "ExceptionClass");
-    *got_class = rucio_json_get_string(&doc, tok, e->exception_class,
-                                       sizeof e->exception_class,
-                                       NULL) == RUCIO_OK;
-    tok = rucio_json_object_get(&doc, 0, "ExceptionMessage");
-    *got_message = rucio_json_get_string(&doc, tok, e->message,
-                                         sizeof e->message, NULL) == RUCIO_OK;
+    tok = rl_json_object_get(&doc, 0, "ExceptionClass");
+    *got_class = rl_json_get_string(&doc, tok, e->exception_class,
+                                    sizeof e->exception_class,
+                                    NULL) == RUCIO_OK;
+    tok = rl_json_object_get(&doc, 0, "ExceptionMessage");
+    *got_message = rl_json_get_string(&doc, tok, e->message,
+                                      sizeof e->message, NULL) == RUCIO_OK;
 }
 
 static void set_no_information(rucio_error *e, int http_status)
@@ -108,9 +108,9 @@ static void set_no_information(rucio_error *e, int http_status)
     rucio_strbuf_putc(&b, ')');
 }
 
-rucio_status rucio_error_from_response(rucio_error *e,
-                                       const rucio_http_response *resp,
-                                       const char *body, size_t body_len)
+rucio_status rl_error_from_response(rucio_error *e,
+                                    const rucio_http_response *resp,
+                                    const char *body, size_t body_len)
 {
     const char *header;
     int got_class = 0, got_message = 0;
@@ -127,7 +127,7 @@ rucio_status rucio_error_from_response(rucio_error *e,
     else if (!got_message)
         set_no_information(e, resp->status);
     e->http_status = resp->status;
-    e->code = rucio_exception_code(e->exception_class);
+    e->code = rl_exception_code(e->exception_class);
     if (!e->code && RUCIO_WITH_ERROR_CODES)
         e->code = GENERIC_RUCIO_CODE;
     e->status = (resp->status == 401 ||

@@ -15,21 +15,21 @@
 
 /* error_code of a Rucio exception class (e.g. 52 for RSENotFound), or 0
  * when rucio.common.exception has no class of that name. */
-int rucio_exception_code(const char *exception_class);
+int rl_exception_code(const char *exception_class);
 
 /* Record a failure: status, class (its code is looked up) and a
  * printf-style message (rucio_format: formatted straight into e->message,
  * cut with "..." if it does not fit). Returns status, so that
- * "return rucio_error_set(...)" reads well. */
-rucio_status rucio_error_set(rucio_error *e, rucio_status status,
-                             const char *exception_class, const char *fmt,
-                             ...) RUCIO_PRINTF_(4, 5);
+ * "return rl_error_set(...)" reads well. */
+rucio_status rl_error_set(rucio_error *e, rucio_status status,
+                          const char *exception_class, const char *fmt,
+                          ...) RUCIO_PRINTF_(4, 5);
 /* No failure: status RUCIO_OK, everything empty. */
-void rucio_error_clear(rucio_error *e);
+void rl_error_clear(rucio_error *e);
 
-rucio_status rucio_error_vset(rucio_error *e, rucio_status status,
-                              const char *exception_class, const char *fmt,
-                              va_list ap) RUCIO_PRINTF_(4, 0);
+rucio_status rl_error_vset(rucio_error *e, rucio_status status,
+                           const char *exception_class, const char *fmt,
+                           va_list ap) RUCIO_PRINTF_(4, 0);
 
 /*
  * Fill e from a response that is not a success, as Python's
@@ -40,8 +40,8 @@ rucio_status rucio_error_vset(rucio_error *e, rucio_status status,
  * code of the RucioException the Python client raises for it. Status is
  * RUCIO_E_AUTH for CannotAuthenticate and 401, else RUCIO_E_SERVER.
  */
-rucio_status rucio_error_from_response(rucio_error *e,
-                                       const rucio_http_response *resp,
-                                       const char *body, size_t body_len);
+rucio_status rl_error_from_response(rucio_error *e,
+                                    const rucio_http_response *resp,
+                                    const char *body, size_t body_len);
 
 #endif /* RUCIO_ERRORS_H */

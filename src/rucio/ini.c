@@ -4,7 +4,7 @@
  * Everything is built on one line scanner that reproduces the loop of
  * RawConfigParser._read: it classifies each line with the same little
  * state Python keeps (inside a section? an option open for continuation?
- * the indentation of the last header or option line). rucio_ini_parse runs
+ * the indentation of the last header or option line). rl_ini_parse runs
  * it once over the whole text and records each header and option line in
  * a hash table (struct rucio_ini); a lookup finds the option's line there
  * and runs the scanner from that line only, to read its continuation
@@ -198,7 +198,7 @@ static int span_equal(span a, span b)
 /* optionxform is str.lower(); only ASCII letters fold here (ini.h). */
 static int name_equal(span a, span b)
 {
-    return a.p && b.p && rucio_ascii_equal_nocase(a.p, a.n, b.p, b.n);
+    return a.p && b.p && rl_ascii_equal_nocase(a.p, a.n, b.p, b.n);
 }
 
 static int is_default(span section)
@@ -236,7 +236,7 @@ static size_t space_len(const char *s, size_t n)
         return (size_t)is_ascii_space(c);
     if (c != 0xC2 && (c < 0xE1 || c > 0xE3))
         return 0;
-    k = rucio_utf8_decode(s, n, &cp);
+    k = rl_utf8_decode(s, n, &cp);
     return k && is_unicode_space(cp) ? k : 0;
 }
 
@@ -286,7 +286,7 @@ static int is_utf8(const char *s, size_t n)
             i++;
             continue;
         }
-        k = rucio_utf8_decode(s + i, n - i, &cp);
+        k = rl_utf8_decode(s + i, n - i, &cp);
         if (k == 0)
             return 0;
         i += k;
@@ -585,8 +585,8 @@ static rucio_ini_problem index_line(rucio_ini *ini, const ini_line *ln,
 /* Only the first problem is reported; the scan goes on past the others
  * (not past a full table) so that lookups on a refused text still find
  * what they can. */
-rucio_status rucio_ini_parse(rucio_ini *ini, const char *text, size_t len,
-                             rucio_ini_error *err)
+rucio_status rl_ini_parse(rucio_ini *ini, const char *text, size_t len,
+                          rucio_ini_error *err)
 {
     rucio_status st = RUCIO_OK;
     uint16_t section = 0;
@@ -617,7 +617,7 @@ rucio_status rucio_ini_parse(rucio_ini *ini, const char *text, size_t len,
     return st;
 }
 
-int rucio_ini_has(const rucio_ini *ini, const char *section)
+int rl_ini_has(const rucio_ini *ini, const char *section)
 {
     return section && !is_default(span_of(section)) &&
            find_header(ini, span_of(section)) != NULL;
@@ -899,9 +899,9 @@ static rucio_status read_value(ini_doc *d, const char *section,
     return interpolate(d, v, 1, &deepest, err);
 }
 
-rucio_status rucio_ini_lookup(rucio_ini *ini, const char *section,
-                              const char *key, char *out, size_t cap,
-                              rucio_ini_error *err)
+rucio_status rl_ini_lookup(rucio_ini *ini, const char *section,
+                           const char *key, char *out, size_t cap,
+                           rucio_ini_error *err)
 {
     ini_doc d;
     rucio_strbuf b;
@@ -931,8 +931,8 @@ static int boolean_state(const char *value, int *out)
     size_t i;
 
     for (i = 0; i < sizeof states / sizeof states[0]; i++) {
-        if (rucio_ascii_equal_nocase(value, len, states[i],
-                                     strlen(states[i]))) {
+        if (rl_ascii_equal_nocase(value, len, states[i],
+                                  strlen(states[i]))) {
             *out = i < 4;
             return 1;
         }
@@ -940,9 +940,9 @@ static int boolean_state(const char *value, int *out)
     return 0;
 }
 
-rucio_status rucio_ini_lookup_bool(rucio_ini *ini, const char *section,
-                                   const char *key, int *out,
-                                   rucio_ini_error *err)
+rucio_status rl_ini_lookup_bool(rucio_ini *ini, const char *section,
+                                const char *key, int *out,
+                                rucio_ini_error *err)
 {
     ini_doc d;
     char value[8]; /* longer than every boolean word */
@@ -967,39 +967,39 @@ rucio_status rucio_ini_lookup_bool(rucio_ini *ini, const char *section,
 
 /* ---- one-shot forms on bare text -------------------------------------- */
 
-rucio_status rucio_ini_check(const char *text, size_t len,
-                             rucio_ini_error *err)
+rucio_status rl_ini_check(const char *text, size_t len,
+                          rucio_ini_error *err)
 {
     rucio_ini ini;
 
-    return rucio_ini_parse(&ini, text, len, err);
+    return rl_ini_parse(&ini, text, len, err);
 }
 
-int rucio_ini_has_section(const char *text, size_t len, const char *section)
+int rl_ini_has_section(const char *text, size_t len, const char *section)
 {
     rucio_ini ini;
 
-    (void)rucio_ini_parse(&ini, text, len, NULL);
-    return rucio_ini_has(&ini, section);
+    (void)rl_ini_parse(&ini, text, len, NULL);
+    return rl_ini_has(&ini, section);
 }
 
-rucio_status rucio_ini_get(const char *text, size_t len, const char *section,
-                           const char *key, char *out, size_t cap,
-                           rucio_ini_error *err)
+rucio_status rl_ini_get(const char *text, size_t len, const char *section,
+                        const char *key, char *out, size_t cap,
+                        rucio_ini_error *err)
 {
     rucio_ini ini;
 
-    (void)rucio_ini_parse(&ini, text, len, NULL);
-    return rucio_ini_lookup(&ini, section, key, out, cap, err);
+    (void)rl_ini_parse(&ini, text, len, NULL);
+    return rl_ini_lookup(&ini, section, key, out, cap, err);
 }
 
-rucio_status rucio_ini_get_bool(const char *text, size_t len,
-                                const char *section, const char *key,
-                                int *out, rucio_ini_error *err)
+rucio_status rl_ini_get_bool(const char *text, size_t len,
+                             const char *section, const char *key,
+                             int *out, rucio_ini_error *err)
 {
     rucio_ini ini;
 
-    (void)rucio_ini_parse(&ini, text, len, NULL);
-    return rucio_ini_lookup_bool(&ini, section, key, out, err);
+    (void)rl_ini_parse(&ini, text, len, NULL);
+    return rl_ini_lookup_bool(&ini, section, key, out, err);
 }
 #endif /* RUCIO_WITH_FILES */

@@ -3,7 +3,7 @@
  * configparser.ConfigParser() (3.11, default options) reads it.
  *
  * The file stays in the caller's buffer; nothing is copied or allocated.
- * rucio_ini_parse reads the whole text once, in one pass linear in its
+ * rl_ini_parse reads the whole text once, in one pass linear in its
  * size, validating it as ConfigParser.read() does (any error there makes
  * Python refuse the whole file) and recording where each section header
  * and option line starts in a caller-owned index (struct rucio_ini: a
@@ -120,12 +120,12 @@ typedef struct rucio_ini {
 /* Index the whole text (at most 2 GiB) in one pass. RUCIO_OK, or
  * RUCIO_E_CONFIG with *err (may be NULL) describing the first problem in
  * file order; lookups remain memory-safe after a failure. */
-rucio_status rucio_ini_parse(rucio_ini *ini, const char *text, size_t len,
-                             rucio_ini_error *err);
+rucio_status rl_ini_parse(rucio_ini *ini, const char *text, size_t len,
+                          rucio_ini_error *err);
 
 /* Nonzero when a "[section]" header names exactly this section. DEFAULT
  * is never reported, as in Python's has_section. */
-int rucio_ini_has(const rucio_ini *ini, const char *section);
+int rl_ini_has(const rucio_ini *ini, const char *section);
 
 /*
  * The interpolated value of key in section (falling back to DEFAULT),
@@ -139,30 +139,30 @@ int rucio_ini_has(const rucio_ini *ini, const char *section);
  *   RUCIO_E_INVALID_ARG when section or key is NULL.
  * On any failure out holds "" (if cap > 0). err may be NULL.
  */
-rucio_status rucio_ini_lookup(rucio_ini *ini, const char *section,
-                              const char *key, char *out, size_t cap,
-                              rucio_ini_error *err);
+rucio_status rl_ini_lookup(rucio_ini *ini, const char *section,
+                           const char *key, char *out, size_t cap,
+                           rucio_ini_error *err);
 
-/* As rucio_ini_lookup, then the value as ConfigParser.getboolean reads
+/* As rl_ini_lookup, then the value as ConfigParser.getboolean reads
  * it: 1/yes/true/on and 0/no/false/off, any case. Anything else is
  * RUCIO_E_CONFIG with RUCIO_INI_NOT_BOOLEAN. */
-rucio_status rucio_ini_lookup_bool(rucio_ini *ini, const char *section,
-                                   const char *key, int *out,
-                                   rucio_ini_error *err);
+rucio_status rl_ini_lookup_bool(rucio_ini *ini, const char *section,
+                                const char *key, int *out,
+                                rucio_ini_error *err);
 
 /*
  * The same on bare text, for callers that read one value (tests, fuzz
  * targets): each call indexes the text again in a rucio_ini on its own
  * stack, so a caller with several lookups should parse once instead.
  */
-rucio_status rucio_ini_check(const char *text, size_t len,
-                             rucio_ini_error *err);
-int rucio_ini_has_section(const char *text, size_t len, const char *section);
-rucio_status rucio_ini_get(const char *text, size_t len, const char *section,
-                           const char *key, char *out, size_t cap,
-                           rucio_ini_error *err);
-rucio_status rucio_ini_get_bool(const char *text, size_t len,
-                                const char *section, const char *key,
-                                int *out, rucio_ini_error *err);
+rucio_status rl_ini_check(const char *text, size_t len,
+                          rucio_ini_error *err);
+int rl_ini_has_section(const char *text, size_t len, const char *section);
+rucio_status rl_ini_get(const char *text, size_t len, const char *section,
+                        const char *key, char *out, size_t cap,
+                        rucio_ini_error *err);
+rucio_status rl_ini_get_bool(const char *text, size_t len,
+                             const char *section, const char *key,
+                             int *out, rucio_ini_error *err);
 
 #endif /* RUCIO_INI_H */

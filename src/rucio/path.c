@@ -307,8 +307,8 @@ static rucio_status finish(rucio_status st, char *out, size_t cap)
     return st;
 }
 
-rucio_status rucio_path_absolute(const rucio_port *port, const char *path,
-                                 char *out, size_t cap)
+rucio_status rl_path_absolute(const rucio_port *port, const char *path,
+                              char *out, size_t cap)
 {
     rucio_strbuf b;
     size_t n;
@@ -323,8 +323,8 @@ rucio_status rucio_path_absolute(const rucio_port *port, const char *path,
     return finish(make_absolute(port, out, cap, &n), out, cap);
 }
 
-rucio_status rucio_expand_path(const rucio_port *port, const char *in,
-                               char *out, size_t cap)
+rucio_status rl_expand_path(const rucio_port *port, const char *in,
+                            char *out, size_t cap)
 {
     size_t start = 0, end, n;
     rucio_strbuf b;
@@ -333,7 +333,7 @@ rucio_status rucio_expand_path(const rucio_port *port, const char *in,
     if (!in || !out)
         return RUCIO_E_INVALID_ARG;
     end = strlen(in);
-    rucio_py_strip(in, &start, &end);
+    rl_py_strip(in, &start, &end);
     rucio_strbuf_init(&b, out, cap);
     if (start == end || b.status != RUCIO_OK)
         return b.status; /* "if not path: return path" */

@@ -1,9 +1,9 @@
 /*
  * rucio-lite (private): file paths the way Python's client treats them.
  *
- * rucio_expand_path is BaseClient._expand_path: strip, then
+ * rl_expand_path is BaseClient._expand_path: strip, then
  * os.path.expandvars, os.path.expanduser and os.path.abspath (POSIX
- * rules). rucio_path_absolute is os.path.abspath alone (tempfile uses it).
+ * rules). rl_path_absolute is os.path.abspath alone (tempfile uses it).
  *
  * The environment comes from port->env and the working directory from
  * port->fs->get_cwd; port itself may be NULL. Without an environment no
@@ -37,12 +37,12 @@
  *     current user's home (port->env->user_home(NULL)); "~user" becomes
  *     that user's home; trailing '/' of the home are dropped; an unknown
  *     user leaves the path as it is;
- *   - then as rucio_path_absolute.
+ *   - then as rl_path_absolute.
  * RUCIO_OK, RUCIO_E_NO_SPACE, RUCIO_E_INVALID_ARG (NULL in or out), or the
  * error get_cwd returned (Python raises when os.getcwd() fails).
  */
-rucio_status rucio_expand_path(const rucio_port *port, const char *in,
-                               char *out, size_t cap);
+rucio_status rl_expand_path(const rucio_port *port, const char *in,
+                            char *out, size_t cap);
 
 /*
  * os.path.abspath(path): a relative path is joined to the working
@@ -50,9 +50,9 @@ rucio_status rucio_expand_path(const rucio_port *port, const char *in,
  * components go, ".." removes the component before it (never above the
  * root), and a path starting with exactly two slashes keeps both (POSIX
  * leaves "//" implementation-defined); three or more become one.
- * Same results as rucio_expand_path.
+ * Same results as rl_expand_path.
  */
-rucio_status rucio_path_absolute(const rucio_port *port, const char *path,
-                                 char *out, size_t cap);
+rucio_status rl_path_absolute(const rucio_port *port, const char *path,
+                              char *out, size_t cap);
 
 #endif /* RUCIO_PATH_H */

@@ -25,7 +25,7 @@ static int is_ascii_space(unsigned char c)
     return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
 }
 
-size_t rucio_py_space_len(const char *s, size_t n)
+size_t rl_py_space_len(const char *s, size_t n)
 {
     size_t i;
 
@@ -45,25 +45,25 @@ size_t rucio_py_space_len(const char *s, size_t n)
 /* Every multi-byte space starts with a lead byte (0xC2, 0xE1..0xE3), which
  * can never be the tail of another sequence, so matching the last 2 or 3
  * bytes finds a whole character. */
-size_t rucio_py_space_len_before(const char *s, size_t n)
+size_t rl_py_space_len_before(const char *s, size_t n)
 {
     size_t len;
 
     for (len = 1; len <= 3 && len <= n; len++)
-        if (rucio_py_space_len(s + n - len, len) == len)
+        if (rl_py_space_len(s + n - len, len) == len)
             return len;
     return 0;
 }
 
-void rucio_py_strip(const char *s, size_t *start, size_t *end)
+void rl_py_strip(const char *s, size_t *start, size_t *end)
 {
     size_t k;
 
     while (*start < *end &&
-           (k = rucio_py_space_len(s + *start, *end - *start)) != 0)
+           (k = rl_py_space_len(s + *start, *end - *start)) != 0)
         *start += k;
     while (*end > *start &&
-           (k = rucio_py_space_len_before(s + *start, *end - *start)) != 0)
+           (k = rl_py_space_len_before(s + *start, *end - *start)) != 0)
         *end -= k;
 }
 #endif /* RUCIO_WITH_FILES || RUCIO_WITH_OIDC */

@@ -15,12 +15,12 @@
 
 /* Bytes of the whitespace character that starts at s[0] (reading at most
  * n bytes), or 0 if s does not start with one. */
-size_t rucio_py_space_len(const char *s, size_t n);
+size_t rl_py_space_len(const char *s, size_t n);
 
 /* Bytes of the whitespace character that ends at s[n - 1], or 0. */
-size_t rucio_py_space_len_before(const char *s, size_t n);
+size_t rl_py_space_len_before(const char *s, size_t n);
 
 /* Narrow [*start, *end) of s as str.strip() would. */
-void rucio_py_strip(const char *s, size_t *start, size_t *end);
+void rl_py_strip(const char *s, size_t *start, size_t *end);
 
 #endif /* RUCIO_PYSPACE_H */

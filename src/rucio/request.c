@@ -23,8 +23,8 @@ typedef struct body_sink {
     int cut;    /* an error body did not fit and reading stopped */
 } body_sink;
 
-rucio_status rucio_body_keep(rucio_client *c, size_t *used,
-                             const uint8_t *data, size_t len)
+rucio_status rl_body_keep(rucio_client *c, size_t *used,
+                          const uint8_t *data, size_t len)
 {
     char *buf = c->scratch.body;
     size_t room = sizeof c->scratch.body - 1 - *used;
@@ -39,7 +39,7 @@ rucio_status rucio_body_keep(rucio_client *c, size_t *used,
 static rucio_status body_write(void *user, const uint8_t *data, size_t len)
 {
     body_sink *s = user;
-    rucio_status st = rucio_body_keep(s->client, &s->len, data, len);
+    rucio_status st = rl_body_keep(s->client, &s->len, data, len);
 
     if (st != RUCIO_OK)
         s->cut = s->client->response.status / 100 != 2;
@@ -68,8 +68,8 @@ static rucio_status build_url(rucio_client *c, const rucio_call *call)
         rucio_strbuf_puts(&b, call->query);
     }
     if (b.status != RUCIO_OK)
-        return rucio_error_set(&c->error, RUCIO_E_NO_SPACE, "InputValidationError",
-                               "request URL longer than RUCIO_URL_MAX");
+        return rl_error_set(&c->error, RUCIO_E_NO_SPACE, "InputValidationError",
+                            "request URL longer than RUCIO_URL_MAX");
     return RUCIO_OK;
 }
 
@@ -104,9 +104,9 @@ static size_t build_headers(const rucio_client *c, const rucio_call *call,
  * its colon, or 0. */
 static size_t http_scheme_length(const char *loc)
 {
-    if (rucio_ascii_equal_nocase(loc, 5, "http:", 5))
+    if (rl_ascii_equal_nocase(loc, 5, "http:", 5))
         return 5;
-    if (rucio_ascii_equal_nocase(loc, 6, "https:", 6))
+    if (rl_ascii_equal_nocase(loc, 6, "https:", 6))
         return 6;
     return 0;
 }
@@ -176,8 +176,8 @@ static rucio_status refuse_redirect(rucio_client *c, const char *why,
         put_origin(&b, target);
         rucio_strbuf_putc(&b, ')');
     }
-    rucio_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "%s%s",
-                    why, to);
+    rl_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "%s%s",
+                 why, to);
     c->error.http_status = c->response.status;
     return RUCIO_E_REDIRECT;
 }
@@ -201,8 +201,8 @@ static void keep_origin(origin *o, const rucio_url *u)
 static int same_origin(const origin *from, const rucio_url *to)
 {
     return from->https == to->https && from->port == to->port &&
-           rucio_ascii_equal_nocase(from->host, strlen(from->host), to->host,
-                                    to->host_len);
+           rl_ascii_equal_nocase(from->host, strlen(from->host), to->host,
+                                 to->host_len);
 }
 
 /* Python's requests sends every header to wherever Location points,
@@ -335,19 +335,19 @@ static int digits_only(const char *s)
     return 1;
 }
 
-int rucio_retry_after_ms(const char *value, int64_t now_seconds,
-                         uint32_t *out_ms)
+int rl_retry_after_ms(const char *value, int64_t now_seconds,
+                      uint32_t *out_ms)
 {
     int64_t when, seconds = 0;
     uint64_t delta;
 
     if (digits_only(value)) {
         /* Too many digits for 64 bits is "very long": saturated below. */
-        seconds = rucio_ascii_parse_u64(value, strlen(value), &delta) &&
+        seconds = rl_ascii_parse_u64(value, strlen(value), &delta) &&
                           delta < 100000
                       ? (int64_t)delta
                       : 100000;
-    } else if (rucio_parse_http_date(value, &when) == RUCIO_OK) {
+    } else if (rl_parse_http_date(value, &when) == RUCIO_OK) {
         seconds = when > now_seconds ? when - now_seconds : 0;
     } else {
         return 0;
@@ -391,8 +391,8 @@ static uint32_t backoff_ms(const rucio_client *c, int attempt, int response)
     if (bound > MAX_BACKOFF_MS)
         bound = MAX_BACKOFF_MS;
     if (retry_after &&
-        !rucio_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
-                              &wait))
+        !rl_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
+                           &wait))
         wait = 0;
     wait += jitter_ms(c, bound);
     if (wait > RUCIO_RETRY_AFTER_MAX_MS)
@@ -456,8 +456,8 @@ static rucio_status report_failure(rucio_client *c, const rucio_call *call,
     default:
         break;
     }
-    return rucio_error_set(&c->error, st, cls, "%s%s", prefix,
-                           detail[0] ? detail : rucio_strerror(st));
+    return rl_error_set(&c->error, st, cls, "%s%s", prefix,
+                        detail[0] ? detail : rucio_strerror(st));
 }
 
 /* What a finished attempt leads to. */
@@ -506,16 +506,16 @@ static next_step after_response(rucio_client *c, int attempt)
     return STEP_DONE;
 }
 
-void rucio_call_begin(rucio_client *c)
+void rl_call_begin(rucio_client *c)
 {
     c->call_deadline_ms = rucio_port_deadline(&c->port, c->call_timeout_ms);
     rucio_http_conn_set_deadline(&c->api_conn, c->call_deadline_ms);
     rucio_http_conn_set_deadline(&c->auth_conn, c->call_deadline_ms);
-    rucio_error_clear(&c->error);
+    rl_error_clear(&c->error);
 }
 
-rucio_status rucio_call_send(rucio_client *c, const rucio_call *call,
-                             size_t *out_body_len)
+rucio_status rl_call_send(rucio_client *c, const rucio_call *call,
+                          size_t *out_body_len)
 {
     rucio_status st = RUCIO_OK;
     next_step next = STEP_AGAIN;

@@ -2,7 +2,7 @@
  * rucio-lite (private): one Rucio REST call with the Python client's
  * request loop (BaseClient._send_request), below the token policy: the
  * token held is sent, none is obtained here (auth.h's
- * rucio_call_with_token does that, and uses this for everything it sends).
+ * rl_call_with_token does that, and uses this for everything it sends).
  *
  *   - headers: User-Agent, Accept (any type), Connection: Keep-Alive,
  *     X-Rucio-Auth-Token, X-Rucio-VO, X-Rucio-Script, X-Rucio-Account
@@ -13,7 +13,7 @@
  *     0.25 * 2^n)] seconds (full jitter), added to Retry-After when the
  *     server sent one; nothing else is retried once a response head has
  *     arrived (a 401 goes back to the caller);
- *   - every wait ends by the call's deadline (rucio_call_begin);
+ *   - every wait ends by the call's deadline (rl_call_begin);
  *   - redirects (the 303 of whoami) are followed with the same headers,
  *     only to the same scheme, host and port, never for an
  *     authentication request, at most 5 times.
@@ -43,7 +43,7 @@ typedef struct rucio_call {
 /* Start a public call: its deadline (now + the client's call timeout)
  * bounds every wait of every request it makes, authentication included;
  * the error record is cleared. */
-void rucio_call_begin(rucio_client *client);
+void rl_call_begin(rucio_client *client);
 
 /*
  * Send call. RUCIO_OK means a response arrived: it is in client->response
@@ -52,18 +52,18 @@ void rucio_call_begin(rucio_client *client);
  * is RUCIO_E_BODY_TOO_LARGE; of other bodies only what fits is read (they
  * only feed error messages). Failures fill client->error.
  */
-rucio_status rucio_call_send(rucio_client *client, const rucio_call *call,
-                             size_t *out_body_len);
+rucio_status rl_call_send(rucio_client *client, const rucio_call *call,
+                          size_t *out_body_len);
 
 /* Append data to the body kept in client->scratch.body (NUL-terminated,
  * *used bytes so far) as far as it fits. RUCIO_E_BODY_TOO_LARGE when
  * some did not fit: the caller stops reading there. */
-rucio_status rucio_body_keep(rucio_client *client, size_t *used,
-                             const uint8_t *data, size_t len);
+rucio_status rl_body_keep(rucio_client *client, size_t *used,
+                          const uint8_t *data, size_t len);
 
 /* Parse a Retry-After value (delta-seconds or HTTP-date) into
  * milliseconds from now. Nonzero when the value is usable. */
-int rucio_retry_after_ms(const char *value, int64_t now_seconds,
-                         uint32_t *out_ms);
+int rl_retry_after_ms(const char *value, int64_t now_seconds,
+                      uint32_t *out_ms);
 
 #endif /* RUCIO_REQUEST_H */

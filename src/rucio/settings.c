@@ -39,7 +39,7 @@ static rucio_status fail(source *s, rucio_status st, const char *cls,
     va_list ap;
 
     va_start(ap, fmt);
-    rucio_error_vset(&s->c->error, st, cls, fmt, ap);
+    rl_error_vset(&s->c->error, st, cls, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -71,7 +71,7 @@ static rucio_status load_config(source *s, const char *path)
                         : "Could not load Rucio configuration file: ",
                     path);
     s->c->scratch.config[len] = '\0';
-    if (rucio_ini_parse(&s->ini, s->c->scratch.config, len, &ie) !=
+    if (rl_ini_parse(&s->ini, s->c->scratch.config, len, &ie) !=
         RUCIO_OK)
         return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
                     "%s, line %llu: %s", path, (unsigned long long)ie.line,
@@ -151,7 +151,7 @@ static found config_value(source *s, const char *key, char *out, size_t cap)
 
     if (!s->text)
         return ABSENT;
-    st = rucio_ini_lookup(&s->ini, "client", key, out, cap, &ie);
+    st = rl_ini_lookup(&s->ini, "client", key, out, cap, &ie);
     if (st == RUCIO_OK)
         return FOUND;
     if (st == RUCIO_E_MISSING_PARAM)
@@ -319,7 +319,7 @@ static rucio_status resolve_auth_type(source *s)
     if (!option && s->opt->token)
         option = "token";
     if (!option && from_env &&
-        (rucio_auth_type_from_name(from_env) == RUCIO_AUTH_NONE ||
+        (rl_auth_type_from_name(from_env) == RUCIO_AUTH_NONE ||
          strcmp(from_env, "token") == 0)) {
         return fail(s, RUCIO_E_MISSING_PARAM, "MissingClientParameter",
                     "Possible RUCIO_AUTH_TYPE values: userpass, x509, "
@@ -329,12 +329,12 @@ static rucio_status resolve_auth_type(source *s)
                  sizeof st->auth_type_name, "");
     if (rc != RUCIO_OK)
         return rc;
-    st->auth_type = rucio_auth_type_from_name(st->auth_type_name);
+    st->auth_type = rl_auth_type_from_name(st->auth_type_name);
     if (st->auth_type == RUCIO_AUTH_NONE) {
         return fail(s, RUCIO_E_AUTH, "CannotAuthenticate",
                     "auth type '%s' not supported", st->auth_type_name);
     }
-    if (!rucio_auth_type_built_in(st->auth_type)) {
+    if (!rl_auth_type_built_in(st->auth_type)) {
         return fail(s, RUCIO_E_UNSUPPORTED, "CannotAuthenticate",
                     "auth type '%s' is left out of this build of rucio-lite "
                     "(its RUCIO_WITH_* switch in rucio/build_config.h is 0)",
@@ -351,7 +351,7 @@ static rucio_status expand(source *s, char *path, size_t cap)
 {
     char expanded[RUCIO_PATH_MAX];
 
-    if (rucio_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
+    if (rl_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
             RUCIO_OK ||
         strlen(expanded) >= cap) {
         return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
@@ -361,7 +361,7 @@ static rucio_status expand(source *s, char *path, size_t cap)
 }
 #endif
 
-int rucio_settings_use_https(const rucio_settings *settings)
+int rl_settings_use_https(const rucio_settings *settings)
 {
     return strncmp(settings->rucio_host, "https://", 8) == 0 ||
            strncmp(settings->auth_host, "https://", 8) == 0;
@@ -377,7 +377,7 @@ static rucio_status resolve_ca(source *s)
     found f;
 
     st->insecure = s->opt->insecure;
-    if (!rucio_settings_use_https(st))
+    if (!rl_settings_use_https(st))
         return RUCIO_OK;
 #if !RUCIO_WITH_CERT_FILES
     (void)dir;
@@ -634,8 +634,8 @@ static rucio_status resolve_token_path(source *s)
         return s->c->error.status;
     if (!s->text)
         override[0] = '\0';
-    if (rucio_token_cache_path(&s->c->port, st->account, st->vo, override,
-                               st->token_path, sizeof st->token_path) !=
+    if (rl_token_cache_path(&s->c->port, st->account, st->vo, override,
+                            st->token_path, sizeof st->token_path) !=
         RUCIO_OK) {
         st->token_path[0] = '\0';
         rucio_log(&s->c->logger, RUCIO_LOG_WARN,
@@ -660,7 +660,7 @@ static void resolve_retries(source *s)
 
     s->c->settings.request_retries = DEFAULT_REQUEST_RETRIES;
     if (config_value(s, "request_retries", text, sizeof text) == FOUND &&
-        rucio_ascii_parse_u64(text, strlen(text), &value) && value <= 10000)
+        rl_ascii_parse_u64(text, strlen(text), &value) && value <= 10000)
         s->c->settings.request_retries = (int)value;
 }
 
@@ -681,7 +681,7 @@ static void resolve_client_identity(source *s)
 
 /* The auth type, its credentials and the token cache. What is wrong with
  * them does not stop the client: calls that need no token (ping) work,
- * and the first one that needs a token reports it (rucio_auth_ensure). */
+ * and the first one that needs a token reports it (rl_auth_ensure). */
 static void resolve_authentication(source *s)
 {
     rucio_client *c = s->c;
@@ -694,11 +694,11 @@ static void resolve_authentication(source *s)
     if (rc == RUCIO_OK)
         return;
     c->credentials_error = c->error;
-    rucio_error_clear(&c->error);
+    rl_error_clear(&c->error);
 }
 
-rucio_status rucio_settings_resolve(rucio_client *c,
-                                    const rucio_client_options *opt)
+rucio_status rl_settings_resolve(rucio_client *c,
+                                 const rucio_client_options *opt)
 {
     source s;
     rucio_status rc;

@@ -19,10 +19,10 @@
  * the auth type, its credentials or the token cache does not fail this:
  * it is kept in client->credentials_error for the first call that needs
  * a token, so that ping works with hosts alone. */
-rucio_status rucio_settings_resolve(rucio_client *client,
-                                    const rucio_client_options *opt);
+rucio_status rl_settings_resolve(rucio_client *client,
+                                 const rucio_client_options *opt);
 
 /* Nonzero when the rucio host or the auth host is an https URL. */
-int rucio_settings_use_https(const rucio_settings *settings);
+int rl_settings_use_https(const rucio_settings *settings);
 
 #endif /* RUCIO_SETTINGS_H */

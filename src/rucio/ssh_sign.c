@@ -531,11 +531,11 @@ static rucio_status sign_rsa_sha256(mbedtls_rsa_context *rsa,
     return RUCIO_OK;
 }
 
-rucio_status rucio_ssh_sign(const char *key, size_t key_len,
-                            const char *message, size_t message_len,
-                            int (*f_rng)(void *, unsigned char *, size_t),
-                            void *p_rng, char *out, size_t cap,
-                            size_t *out_len)
+rucio_status rl_ssh_sign(const char *key, size_t key_len,
+                         const char *message, size_t message_len,
+                         int (*f_rng)(void *, unsigned char *, size_t),
+                         void *p_rng, char *out, size_t cap,
+                         size_t *out_len)
 {
     mbedtls_pk_context pk;
     pem_block block;

@@ -48,10 +48,10 @@
  *                      failure (f_rng failing, mbedTLS out of memory).
  * On any failure out holds "" (when cap > 0).
  */
-rucio_status rucio_ssh_sign(const char *key, size_t key_len,
-                            const char *message, size_t message_len,
-                            int (*f_rng)(void *, unsigned char *, size_t),
-                            void *p_rng, char *out, size_t cap,
-                            size_t *out_len);
+rucio_status rl_ssh_sign(const char *key, size_t key_len,
+                         const char *message, size_t message_len,
+                         int (*f_rng)(void *, unsigned char *, size_t),
+                         void *p_rng, char *out, size_t cap,
+                         size_t *out_len);
 
 #endif /* RUCIO_SSH_SIGN_H */

@@ -29,12 +29,12 @@ static rucio_status temp_dir(const rucio_port *port, char *out, size_t cap)
         const char *dir = port->env->get(port->ctx, env_names[i]);
 
         if (dir && *dir &&
-            rucio_path_absolute(port, dir, out, cap) == RUCIO_OK &&
+            rl_path_absolute(port, dir, out, cap) == RUCIO_OK &&
             writable_dir(port, out))
             return RUCIO_OK;
     }
     for (i = 0; i < 4; i++)
-        if (rucio_path_absolute(port, fixed[i], out, cap) == RUCIO_OK &&
+        if (rl_path_absolute(port, fixed[i], out, cap) == RUCIO_OK &&
             writable_dir(port, out))
             return RUCIO_OK;
     return RUCIO_E_FILE;
@@ -56,10 +56,10 @@ static rucio_status user_name(const rucio_port *port, char *out, size_t cap)
     return port->env->user_name(port->ctx, out, cap);
 }
 
-rucio_status rucio_token_cache_path(const rucio_port *port,
-                                    const char *account, const char *vo,
-                                    const char *override, char *out,
-                                    size_t cap)
+rucio_status rl_token_cache_path(const rucio_port *port,
+                                 const char *account, const char *vo,
+                                 const char *override, char *out,
+                                 size_t cap)
 {
     char user[128];
     rucio_strbuf b;
@@ -104,7 +104,7 @@ static const char *component_before(const char *path, const char *end,
     return p;
 }
 
-unsigned rucio_token_cache_private_dirs(const char *path)
+unsigned rl_token_cache_private_dirs(const char *path)
 {
     const char *file = strrchr(path, '/'), *dir, *user;
     size_t dir_len, user_len;
@@ -123,9 +123,9 @@ unsigned rucio_token_cache_private_dirs(const char *path)
                : 1;
 }
 
-rucio_status rucio_token_cache_read(const rucio_port *port, const char *path,
-                                    char *token, size_t cap,
-                                    rucio_file_check *check)
+rucio_status rl_token_cache_read(const rucio_port *port, const char *path,
+                                 char *token, size_t cap,
+                                 rucio_file_check *check)
 {
     size_t len = 0;
     rucio_file_check local;
@@ -138,7 +138,7 @@ rucio_status rucio_token_cache_read(const rucio_port *port, const char *path,
     if (!port->fs || !port->fs->read_private_file || cap == 0)
         return RUCIO_E_FILE;
     st = port->fs->read_private_file(port->ctx, path,
-                                     rucio_token_cache_private_dirs(path),
+                                     rl_token_cache_private_dirs(path),
                                      token, cap - 1, &len, check);
     if (st != RUCIO_OK) {
         token[0] = '\0';
@@ -199,12 +199,12 @@ static rucio_status public_part(const char *path, unsigned private_dirs,
     return RUCIO_OK;
 }
 
-rucio_status rucio_token_cache_write(const rucio_port *port, const char *path,
-                                     const char *token,
-                                     rucio_file_check *check)
+rucio_status rl_token_cache_write(const rucio_port *port, const char *path,
+                                  const char *token,
+                                  rucio_file_check *check)
 {
     char dir[RUCIO_PATH_MAX];
-    unsigned private_dirs = rucio_token_cache_private_dirs(path);
+    unsigned private_dirs = rl_token_cache_private_dirs(path);
     rucio_status st;
 
     if (check) {
@@ -246,7 +246,7 @@ static const char *problem_text(rucio_file_problem problem, unsigned level)
     }
 }
 
-size_t rucio_private_path_len(const char *path, unsigned level)
+size_t rl_private_path_len(const char *path, unsigned level)
 {
     size_t len = strlen(path);
 
@@ -259,7 +259,7 @@ size_t rucio_private_path_len(const char *path, unsigned level)
     return len;
 }
 
-const char *rucio_file_problem_text(const rucio_file_check *check)
+const char *rl_file_problem_text(const rucio_file_check *check)
 {
     return problem_text(check->problem, check->level);
 }

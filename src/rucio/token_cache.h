@@ -33,33 +33,33 @@
 /* The token file path for account (NULL or "" for none) and vo, or the
  * override when it is non-empty. Needs the port's file and environment
  * parts: RUCIO_E_UNSUPPORTED without them. */
-rucio_status rucio_token_cache_path(const rucio_port *port,
-                                    const char *account, const char *vo,
-                                    const char *override, char *out,
-                                    size_t cap);
+rucio_status rl_token_cache_path(const rucio_port *port,
+                                 const char *account, const char *vo,
+                                 const char *override, char *out,
+                                 size_t cap);
 
 /* Directories above the token file that must be private: 2 for the
  * default layout (<user>/.rucio_<user>[@<vo>]/<file>), else 1. */
-unsigned rucio_token_cache_private_dirs(const char *path);
+unsigned rl_token_cache_private_dirs(const char *path);
 
 /* Read the cached token (the first line of the file) into token.
  * RUCIO_E_FILE when there is none; an empty file counts as none. *check
  * (may be NULL) tells a missing cache (RUCIO_FILE_MISSING, or FINE for an
  * empty one) from a refused file or directory. */
-rucio_status rucio_token_cache_read(const rucio_port *port, const char *path,
-                                    char *token, size_t cap,
-                                    rucio_file_check *check);
+rucio_status rl_token_cache_read(const rucio_port *port, const char *path,
+                                 char *token, size_t cap,
+                                 rucio_file_check *check);
 
 /* Store token at path, creating missing directories with mode 0700;
  * nothing is written through a refused directory (see *check). */
-rucio_status rucio_token_cache_write(const rucio_port *port, const char *path,
-                                     const char *token,
-                                     rucio_file_check *check);
+rucio_status rl_token_cache_write(const rucio_port *port, const char *path,
+                                  const char *token,
+                                  rucio_file_check *check);
 
 /* For a warning about a refused private file (never its content): how
  * much of path names what check->level points at (0 the file, 1 its
  * directory, ...), and why it was refused ("is owned by another user"). */
-size_t rucio_private_path_len(const char *path, unsigned level);
-const char *rucio_file_problem_text(const rucio_file_check *check);
+size_t rl_private_path_len(const char *path, unsigned level);
+const char *rl_file_problem_text(const rucio_file_check *check);
 
 #endif /* RUCIO_TOKEN_CACHE_H */

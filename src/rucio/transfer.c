@@ -43,15 +43,15 @@ static void transfer_start(transfer *t, rucio_client *c,
     memset(t, 0, sizeof *t);
     t->client = c;
     t->opt = opt ? opt : &no_options;
-    rucio_adler32_init(&t->adler);
-    rucio_md5_init(&t->md5);
+    rl_adler32_init(&t->adler);
+    rl_md5_init(&t->md5);
 }
 
 /* Bytes that really moved: checksums, count, progress. */
 static void count_bytes(transfer *t, const uint8_t *data, size_t len)
 {
-    rucio_adler32_update(&t->adler, data, len);
-    rucio_md5_update(&t->md5, data, len);
+    rl_adler32_update(&t->adler, data, len);
+    rl_md5_update(&t->md5, data, len);
     t->done += len;
     if (t->opt->progress)
         t->opt->progress(t->opt->progress_user, t->done, t->total);
@@ -66,9 +66,9 @@ static void fill_result(transfer *t, rucio_transfer_result *out)
     out->http_status = t->client->response.status;
     out->bytes = t->done;
     out->total = t->total;
-    rucio_adler32_hex(rucio_adler32_value(&t->adler), out->adler32);
-    rucio_md5_final(&t->md5, digest);
-    rucio_md5_hex(digest, out->md5);
+    rl_adler32_hex(rl_adler32_value(&t->adler), out->adler32);
+    rl_md5_final(&t->md5, digest);
+    rl_md5_hex(digest, out->md5);
 }
 
 /* ---- errors ----------------------------------------------------------------- */
@@ -126,11 +126,11 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
         rucio_strbuf_copy(code, sizeof code, "StorageError");
     if (!xml_element(body, "Message", message, sizeof message))
         first_line(body, message, sizeof message);
-    rucio_error_set(e, RUCIO_E_STORAGE, code,
-                    message[0] ? "%s (HTTP %d from %.*s:%u)"
-                               : "%sHTTP %d from %.*s:%u",
-                    message, c->response.status, (int)url->host_len,
-                    url->host, (unsigned)url->port);
+    rl_error_set(e, RUCIO_E_STORAGE, code,
+                 message[0] ? "%s (HTTP %d from %.*s:%u)"
+                            : "%sHTTP %d from %.*s:%u",
+                 message, c->response.status, (int)url->host_len,
+                 url->host, (unsigned)url->port);
     e->code = 0;
     e->http_status = c->response.status;
     return RUCIO_E_STORAGE;
@@ -138,10 +138,10 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
 
 static rucio_status connection_failed(rucio_client *c, rucio_status st)
 {
-    return rucio_error_set(&c->error, st, "ServerConnectionException",
-                           "storage: %s",
-                           c->storage_conn.error[0] ? c->storage_conn.error
-                                                    : rucio_strerror(st));
+    return rl_error_set(&c->error, st, "ServerConnectionException",
+                        "storage: %s",
+                        c->storage_conn.error[0] ? c->storage_conn.error
+                                                 : rucio_strerror(st));
 }
 
 /* ---- the exchange ---------------------------------------------------------- */
@@ -166,7 +166,7 @@ static rucio_status storage_sink_write(void *user, const uint8_t *data,
     /* Of an error body only the start is kept, for the message; the rest
      * is not read (the connection is then closed). */
     if (!success(t->client->response.status))
-        return rucio_body_keep(t->client, &t->error_len, data, len);
+        return rl_body_keep(t->client, &t->error_len, data, len);
     if (!t->sink)
         return RUCIO_OK;
     st = check_get_response(t);
@@ -195,7 +195,7 @@ static rucio_status storage_exchange(transfer *t, const char *method,
     t->head_checked = 0;
     c->scratch.body[0] = '\0';
     c->response.status = 0;
-    st = rucio_client_tls_for(c, url);
+    st = rl_client_tls_for(c, url);
     if (st != RUCIO_OK)
         return st;
     st = rucio_http_conn_exchange(&c->storage_conn, &req, &c->response,
@@ -211,13 +211,13 @@ static rucio_status parse_signed_url(rucio_client *c, const char *signed_url,
 {
     if (!c)
         return RUCIO_E_INVALID_ARG;
-    rucio_error_clear(&c->error);
+    rl_error_clear(&c->error);
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
-        return rucio_error_set(&c->error, RUCIO_E_BAD_URL,
-                               "InputValidationError",
-                               "the signed URL is not an absolute http or "
-                               "https URL");
+        return rl_error_set(&c->error, RUCIO_E_BAD_URL,
+                            "InputValidationError",
+                            "the signed URL is not an absolute http or "
+                            "https URL");
     return RUCIO_OK;
 }
 
@@ -255,8 +255,8 @@ static rucio_status put_rewind(void *user)
     rucio_status st = t->source->rewind(t->source->user);
 
     if (st == RUCIO_OK) {
-        rucio_adler32_init(&t->adler);
-        rucio_md5_init(&t->md5);
+        rl_adler32_init(&t->adler);
+        rl_md5_init(&t->md5);
         t->done = 0;
     }
     return st;
@@ -276,9 +276,9 @@ rucio_status rucio_transfer_put(rucio_client *c, const char *signed_url,
     if (st != RUCIO_OK)
         return st;
     if (!body || !body->read)
-        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                               "InputValidationError",
-                               "a body source is required");
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "a body source is required");
     transfer_start(&t, c, opt);
     t.source = body;
     t.total = body->length;
@@ -305,11 +305,11 @@ static int range_starts_at(const char *value, uint64_t offset,
     dash = strchr(value, '-');
     slash = dash ? strchr(dash, '/') : NULL;
     if (!slash ||
-        !rucio_ascii_parse_u64(value, (size_t)(dash - value), &first) ||
+        !rl_ascii_parse_u64(value, (size_t)(dash - value), &first) ||
         first != offset)
         return 0;
     if (strcmp(slash + 1, "*") != 0 &&
-        !rucio_ascii_parse_u64(slash + 1, strlen(slash + 1), out_total))
+        !rl_ascii_parse_u64(slash + 1, strlen(slash + 1), out_total))
         return 0;
     return 1;
 }
@@ -333,10 +333,10 @@ static rucio_status check_get_response(transfer *t)
         range_starts_at(rucio_http_response_header(r, "Content-Range"),
                         t->offset, &t->total))
         return RUCIO_OK;
-    return rucio_error_set(&t->client->error, RUCIO_E_BAD_ANSWER,
-                           "RucioException",
-                           "the storage did not resume the download at the "
-                           "byte asked for");
+    return rl_error_set(&t->client->error, RUCIO_E_BAD_ANSWER,
+                        "RucioException",
+                        "the storage did not resume the download at the "
+                        "byte asked for");
 }
 
 /* A cut after the response head, with body bytes received since the
@@ -364,8 +364,8 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     if (st != RUCIO_OK)
         return st;
     if (!sink || !sink->write)
-        return rucio_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                               "InputValidationError", "a sink is required");
+        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError", "a sink is required");
     transfer_start(&t, c, opt);
     t.sink = sink;
     for (attempt = 0;; attempt++) {

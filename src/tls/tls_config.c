@@ -43,7 +43,7 @@ static rucio_status fail(char *err, size_t cap, int mbed_error,
     len = strlen(err);
     if (mbed_error != 0 && len + 2 < cap) {
         memcpy(err + len, ": ", 3);
-        rucio_tls_error_text(mbed_error, err + len + 2, cap - len - 2);
+        rl_tls_error_text(mbed_error, err + len + 2, cap - len - 2);
     }
     return RUCIO_E_TLS_CONFIG;
 }

@@ -74,7 +74,7 @@ static int session_ready_after_handshake(const mbedtls_ssl_context *ssl)
 
 /* ---- errors ------------------------------------------------------------------- */
 
-void rucio_tls_error_text(int err, char *buf, size_t cap)
+void rl_tls_error_text(int err, char *buf, size_t cap)
 {
     char text[128] = "mbedTLS error";
     unsigned code = err < 0 ? 0u - (unsigned)err : (unsigned)err;
@@ -220,8 +220,8 @@ static int verify_peer_ip(void *ctx, mbedtls_x509_crt *crt, int depth,
     size_t ip_len;
 
     if (depth == 0 &&
-        rucio_tls_parse_host(t->host, ip, &ip_len) == RUCIO_TLS_HOST_IP &&
-        !rucio_tls_crt_has_ip(crt, ip, ip_len))
+        rl_tls_parse_host(t->host, ip, &ip_len) == RUCIO_TLS_HOST_IP &&
+        !rl_tls_crt_has_ip(crt, ip, ip_len))
         *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     return 0;
 }
@@ -259,7 +259,7 @@ static rucio_status set_peer(rucio_tls_conn *t, const char *host)
 {
     uint8_t ip[RUCIO_TLS_IP_MAX];
     size_t ip_len;
-    rucio_tls_host_kind kind = rucio_tls_parse_host(host, ip, &ip_len);
+    rucio_tls_host_kind kind = rl_tls_parse_host(host, ip, &ip_len);
     int ret;
 
     if (kind == RUCIO_TLS_HOST_INVALID) {
@@ -595,7 +595,7 @@ void rucio_tls_describe(const rucio_tls_conn *t, char *buf, size_t cap)
     else if (oversized != 0)
         describe_oversized(oversized, buf, cap);
     else if (t->last_error != 0)
-        rucio_tls_error_text(t->last_error, buf, cap);
+        rl_tls_error_text(t->last_error, buf, cap);
     else
         rucio_format(buf, cap, "no TLS error");
 }

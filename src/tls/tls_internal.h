@@ -41,18 +41,18 @@ typedef enum rucio_tls_host_kind {
 /* Classify host and, for an address, put its 4 or 16 bytes into ip and
  * their count into *out_len (0 for names). IPv6 without brackets or
  * zone; IPv4 as four decimal parts without leading zeros, as inet_pton. */
-rucio_tls_host_kind rucio_tls_parse_host(const char *host,
-                                         uint8_t ip[RUCIO_TLS_IP_MAX],
-                                         size_t *out_len);
+rucio_tls_host_kind rl_tls_parse_host(const char *host,
+                                      uint8_t ip[RUCIO_TLS_IP_MAX],
+                                      size_t *out_len);
 
 /* Nonzero if the subjectAltName extension of crt lists the address
  * ip[0..len) as an iPAddress entry. Read from the certificate's DER, so
  * it does not depend on which SAN types a given mbedTLS keeps. */
-int rucio_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
-                         size_t len);
+int rl_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
+                      size_t len);
 
 /* The mbedTLS text for err (negative) and its code, as
  * "X509 - Read/write of file failed (-0x2900)", into buf. */
-void rucio_tls_error_text(int err, char *buf, size_t cap);
+void rl_tls_error_text(int err, char *buf, size_t cap);
 
 #endif /* RUCIO_TLS_INTERNAL_H */

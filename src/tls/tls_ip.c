@@ -153,9 +153,9 @@ static int parse_ipv6(const char *s, uint8_t out[16])
     return 1;
 }
 
-rucio_tls_host_kind rucio_tls_parse_host(const char *host,
-                                         uint8_t ip[RUCIO_TLS_IP_MAX],
-                                         size_t *out_len)
+rucio_tls_host_kind rl_tls_parse_host(const char *host,
+                                      uint8_t ip[RUCIO_TLS_IP_MAX],
+                                      size_t *out_len)
 {
     *out_len = 0;
     if (strchr(host, ':')) {
@@ -248,8 +248,8 @@ static int find_san_value(unsigned char *p, const unsigned char *end,
     return -1;
 }
 
-int rucio_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
-                         size_t len)
+int rl_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
+                      size_t len)
 {
     /* The extensions are the [3] element of TBSCertificate; the elements
      * before it are skipped whatever they are. */

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the HTTP date parser (src/rucio/date.h) and
- * Retry-After parsing (rucio_retry_after_ms, src/rucio/request.h).
+ * Retry-After parsing (rl_retry_after_ms, src/rucio/request.h).
  *
  * Invariants: an accepted date has the fixed 29-character layout and its
  * epoch equals what glibc's timegm computes from the same fields (an
@@ -58,7 +58,7 @@ static int64_t expected_epoch(const char *t)
 static void check_date(const char *t)
 {
     int64_t epoch = -1;
-    rucio_status st = rucio_parse_http_date(t, &epoch);
+    rucio_status st = rl_parse_http_date(t, &epoch);
 
     if (st != RUCIO_OK) {
         FUZZ_CHECK(st == RUCIO_E_INVALID_ARG && epoch == -1);
@@ -84,7 +84,7 @@ static void check_retry_after(const char *t)
 {
     uint32_t ms = 12345;
     int64_t when;
-    int ok = rucio_retry_after_ms(t, NOW, &ms);
+    int ok = rl_retry_after_ms(t, NOW, &ms);
 
     if (digits_only(t)) {
         uint64_t v = 0;
@@ -94,7 +94,7 @@ static void check_retry_after(const char *t)
             v = v * 10 + (uint64_t)(*p - '0');
         FUZZ_CHECK(ok);
         FUZZ_CHECK(v >= 100000 ? ms >= 99999000u : ms == (uint32_t)v * 1000u);
-    } else if (rucio_parse_http_date(t, &when) == RUCIO_OK) {
+    } else if (rl_parse_http_date(t, &when) == RUCIO_OK) {
         int64_t s = when > NOW ? when - NOW : 0;
 
         FUZZ_CHECK(ok);

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: mapping an error response to a Rucio exception
- * (rucio_error_from_response, src/rucio/errors.h) with fuzzed headers
+ * (rl_error_from_response, src/rucio/errors.h) with fuzzed headers
  * and body.
  *
  * The input is a whole HTTP response. It goes through the response
@@ -76,12 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     FUZZ_CHECK(buf.len < sizeof body);
     memset(&e, 0x5a, sizeof e);
-    st = rucio_error_from_response(&e, &resp, buf.data, buf.len);
+    st = rl_error_from_response(&e, &resp, buf.data, buf.len);
     FUZZ_CHECK(st == e.status);
     check_mapping(&e, &buf);
     /* and without a body at all */
     buf.len = 0;
-    st = rucio_error_from_response(&e, &resp, NULL, 0);
+    st = rl_error_from_response(&e, &resp, NULL, 0);
     FUZZ_CHECK(st == e.status);
     check_mapping(&e, &buf);
     return 0;

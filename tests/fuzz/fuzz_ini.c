@@ -1,10 +1,10 @@
 /*
  * libFuzzer target: the rucio.cfg reader (src/rucio/ini.h) on any bytes.
  *
- * The whole input is the file. After rucio_ini_check, the sections and
+ * The whole input is the file. After rl_ini_check, the sections and
  * keys written at the start of a line are looked up (plus a few fixed
- * names) with rucio_ini_has_section, rucio_ini_get and
- * rucio_ini_get_bool. Invariants:
+ * names) with rl_ini_has_section, rl_ini_get and
+ * rl_ini_get_bool. Invariants:
  *   - a check error names a line and, when it names text, text inside
  *     the file;
  *   - in a file the check accepted, every such section exists and every
@@ -144,7 +144,7 @@ static void check_bool(const char *text, size_t len, const char *section,
 {
     rucio_ini_error err;
     int b = -1, want;
-    rucio_status st = rucio_ini_get_bool(text, len, section, key, &b, &err);
+    rucio_status st = rl_ini_get_bool(text, len, section, key, &b, &err);
 
     if (got_st != RUCIO_OK)
         return;
@@ -163,7 +163,7 @@ static rucio_status lookup(const char *text, size_t len, const char *section,
     size_t n;
 
     memset(&err, 0, sizeof err);
-    st = rucio_ini_get(text, len, section, key, value, sizeof value, &err);
+    st = rl_ini_get(text, len, section, key, value, sizeof value, &err);
     FUZZ_CHECK(st == RUCIO_OK || st == RUCIO_E_MISSING_PARAM ||
                st == RUCIO_E_CONFIG || st == RUCIO_E_NO_SPACE);
     if (st != RUCIO_OK) {
@@ -178,11 +178,11 @@ static rucio_status lookup(const char *text, size_t len, const char *section,
      * have values longer than their C string */
     if (!deep || memchr(text, '\0', len))
         return st;
-    FUZZ_CHECK(rucio_ini_get(text, len, section, key, again, n + 1, NULL) ==
+    FUZZ_CHECK(rl_ini_get(text, len, section, key, again, n + 1, NULL) ==
                RUCIO_OK);
     FUZZ_CHECK(strcmp(again, value) == 0);
     if (n > 0) {
-        FUZZ_CHECK(rucio_ini_get(text, len, section, key, again, n, NULL) ==
+        FUZZ_CHECK(rl_ini_get(text, len, section, key, again, n, NULL) ==
                    RUCIO_E_NO_SPACE);
         FUZZ_CHECK(again[0] == '\0');
     }
@@ -199,7 +199,7 @@ static void check_lookups(const char *text, size_t len, int valid)
     collect(&nm, text, len);
     for (i = 0; i < nm.sections; i++)
         if (valid && strcmp(nm.section[i], "DEFAULT") != 0)
-            FUZZ_CHECK(rucio_ini_has_section(text, len, nm.section[i]));
+            FUZZ_CHECK(rl_ini_has_section(text, len, nm.section[i]));
     for (i = 0; i < nm.keys; i++) {
         /* every lookup parses the text again: the deep checks on the
          * first keys only, to keep the target fast */
@@ -211,7 +211,7 @@ static void check_lookups(const char *text, size_t len, int valid)
     }
     lookup(text, len, "client", "rucio_host", 1);
     lookup(text, len, "DEFAULT", "a", 0);
-    FUZZ_CHECK(!rucio_ini_has_section(text, len, "DEFAULT"));
+    FUZZ_CHECK(!rl_ini_has_section(text, len, "DEFAULT"));
     for (i = 0; i < nm.sections; i++)
         free(nm.section[i]);
     for (i = 0; i < nm.keys; i++)
@@ -225,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rucio_status st;
 
     memset(&err, 0, sizeof err);
-    st = rucio_ini_check(text, size, &err);
+    st = rl_ini_check(text, size, &err);
     if (st == RUCIO_OK) {
         FUZZ_CHECK(err.problem == RUCIO_INI_OK);
     } else {

@@ -3,15 +3,15 @@
  *
  * Input: one byte choosing the token budget, then the document. For a
  * document that parses, every token is visited through the public calls:
- *   - rucio_json_get_string: the length reported for a too-small buffer
+ *   - rl_json_get_string: the length reported for a too-small buffer
  *     equals the length of the full unescape, the text fits exactly, is
  *     NUL-terminated, valid UTF-8 (checked independently here) and never
  *     longer than the escaped token;
- *   - rucio_json_get_int64: agrees with strtoll on plain integers and
+ *   - rl_json_get_int64: agrees with strtoll on plain integers and
  *     refuses fractions, exponents and overflow;
- *   - rucio_json_object_get: finds every key whose name has no NUL, and
+ *   - rl_json_object_get: finds every key whose name has no NUL, and
  *     the value it returns belongs to the last member of that name;
- *   - rucio_json_array_get: index i is a child, index size is -1.
+ *   - rl_json_array_get: index i is a child, index size is -1.
  * A refused document leaves no tokens.
  */
 #include <errno.h>
@@ -33,13 +33,13 @@ static char *unescape(const rucio_json *doc, int tok, size_t *out_len)
     char *out;
     rucio_status st;
 
-    st = rucio_json_get_string(doc, tok, small, sizeof small, &len);
+    st = rl_json_get_string(doc, tok, small, sizeof small, &len);
     FUZZ_CHECK(st == RUCIO_OK || st == RUCIO_E_NO_SPACE);
     FUZZ_CHECK(small[0] == '\0');
     FUZZ_CHECK(st == RUCIO_OK ? len == 0 : len > 0);
     out = malloc(len + 1);
     FUZZ_CHECK(out != NULL);
-    FUZZ_CHECK(rucio_json_get_string(doc, tok, out, len + 1, out_len) ==
+    FUZZ_CHECK(rl_json_get_string(doc, tok, out, len + 1, out_len) ==
                RUCIO_OK);
     FUZZ_CHECK(*out_len == len && out[len] == '\0');
     return out;
@@ -64,7 +64,7 @@ static void check_number(const rucio_json *doc, int tok)
     int plain = strpbrk(text, ".eE") == NULL;
     long long expect;
     int64_t got = 0;
-    rucio_status st = rucio_json_get_int64(doc, tok, &got);
+    rucio_status st = rl_json_get_int64(doc, tok, &got);
 
     errno = 0;
     expect = strtoll(text, NULL, 10);
@@ -94,11 +94,11 @@ static void check_object(const rucio_json *doc, int obj)
         if (key->parent != obj)
             continue;
         keys++;
-        FUZZ_CHECK(rucio_json_type_of(doc, i) == RUCIO_JSON_STRING);
+        FUZZ_CHECK(rl_json_type_of(doc, i) == RUCIO_JSON_STRING);
         FUZZ_CHECK(key->size == 1 && i + 1 < doc->count &&
                    doc->tokens[i + 1].parent == i);
         name = unescape(doc, i, &len);
-        found = rucio_json_object_get(doc, obj, name);
+        found = rl_json_object_get(doc, obj, name);
         if (strlen(name) == len) {
             /* the last member with this name wins, as in Python */
             for (j = obj + 1; j < doc->count; j++) {
@@ -118,7 +118,7 @@ static void check_object(const rucio_json *doc, int obj)
         }
         free(name);
     }
-    FUZZ_CHECK(rucio_json_array_get(doc, obj, 0) == -1);
+    FUZZ_CHECK(rl_json_array_get(doc, obj, 0) == -1);
 }
 
 static void check_array(const rucio_json *doc, int arr)
@@ -127,18 +127,18 @@ static void check_array(const rucio_json *doc, int arr)
     size_t i;
 
     for (i = 0; i < size && i < 8; i++) {
-        int el = rucio_json_array_get(doc, arr, i);
+        int el = rl_json_array_get(doc, arr, i);
 
         FUZZ_CHECK(el > arr && el < doc->count);
         FUZZ_CHECK(doc->tokens[el].parent == arr);
     }
-    FUZZ_CHECK(rucio_json_array_get(doc, arr, size) == -1);
-    FUZZ_CHECK(rucio_json_object_get(doc, arr, "a") == -1);
+    FUZZ_CHECK(rl_json_array_get(doc, arr, size) == -1);
+    FUZZ_CHECK(rl_json_object_get(doc, arr, "a") == -1);
 }
 
 static void check_token(const rucio_json *doc, int tok)
 {
-    switch (rucio_json_type_of(doc, tok)) {
+    switch (rl_json_type_of(doc, tok)) {
     case RUCIO_JSON_STRING:
         check_string(doc, tok);
         break;
@@ -152,17 +152,17 @@ static void check_token(const rucio_json *doc, int tok)
         check_array(doc, tok);
         break;
     case RUCIO_JSON_NULL:
-        FUZZ_CHECK(rucio_json_is_null(doc, tok));
+        FUZZ_CHECK(rl_json_is_null(doc, tok));
         break;
     case RUCIO_JSON_TRUE:
     case RUCIO_JSON_FALSE:
-        FUZZ_CHECK(!rucio_json_is_null(doc, tok));
+        FUZZ_CHECK(!rl_json_is_null(doc, tok));
         break;
     default:
         FUZZ_CHECK(0);
     }
-    if (rucio_json_type_of(doc, tok) != RUCIO_JSON_STRING)
-        FUZZ_CHECK(rucio_json_get_string(doc, tok, NULL, 0, NULL) ==
+    if (rl_json_type_of(doc, tok) != RUCIO_JSON_STRING)
+        FUZZ_CHECK(rl_json_get_string(doc, tok, NULL, 0, NULL) ==
                    RUCIO_E_JSON);
 }
 
@@ -180,17 +180,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     max_tokens = data[0] < 0x80 ? MAX_TOKENS : 1u + (data[0] & 0x3fu);
     text = fuzz_strndup(data + 1, size - 1);
     memset(&doc, 0, sizeof doc);
-    st = rucio_json_parse(&doc, text, size - 1, tokens, max_tokens);
+    st = rl_json_parse(&doc, text, size - 1, tokens, max_tokens);
     if (st != RUCIO_OK) {
         FUZZ_CHECK(st == RUCIO_E_JSON || st == RUCIO_E_NO_SPACE);
         FUZZ_CHECK(doc.count == 0);
-        FUZZ_CHECK(rucio_json_type_of(&doc, 0) == RUCIO_JSON_NONE);
+        FUZZ_CHECK(rl_json_type_of(&doc, 0) == RUCIO_JSON_NONE);
         free(text);
         return 0;
     }
     FUZZ_CHECK(doc.count >= 1 && (unsigned)doc.count <= max_tokens);
-    FUZZ_CHECK(rucio_json_type_of(&doc, -1) == RUCIO_JSON_NONE);
-    FUZZ_CHECK(rucio_json_type_of(&doc, doc.count) == RUCIO_JSON_NONE);
+    FUZZ_CHECK(rl_json_type_of(&doc, -1) == RUCIO_JSON_NONE);
+    FUZZ_CHECK(rl_json_type_of(&doc, doc.count) == RUCIO_JSON_NONE);
     for (i = 0; i < doc.count; i++) {
         FUZZ_CHECK(doc.tokens[i].start >= 0 &&
                    doc.tokens[i].end <= (int)(size - 1) &&

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: settings resolution (rucio_settings_resolve,
+ * libFuzzer target: settings resolution (rl_settings_resolve,
  * src/rucio/settings.c) with the fuzz input as rucio.cfg.
  *
  * A fake port serves the input as /opt/rucio/etc/rucio.cfg (where the
@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.port = &fp.port;
     memset(&client, 0, sizeof client);
     client.port = fp.port;
-    st = rucio_settings_resolve(&client, &opt);
+    st = rl_settings_resolve(&client, &opt);
     if (st == RUCIO_OK)
         check_settings();
     else

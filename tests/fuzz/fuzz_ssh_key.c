@@ -151,8 +151,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         key = armor(mode, data + 1, size - 1, &key_len);
     memset(sig, 'x', sizeof sig);
-    st = rucio_ssh_sign(key, key_len, MESSAGE, sizeof MESSAGE - 1, rng, NULL,
-                        sig, sizeof sig, &sig_len);
+    st = rl_ssh_sign(key, key_len, MESSAGE, sizeof MESSAGE - 1, rng, NULL,
+                     sig, sizeof sig, &sig_len);
     if (st != RUCIO_OK) {
         FUZZ_CHECK(st == RUCIO_E_UNSUPPORTED || st == RUCIO_E_INVALID_ARG);
         FUZZ_CHECK(sig[0] == '\0');
@@ -162,8 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_signature(sig, sig_len);
     /* the same key into a buffer that is too small: the size needed */
     if (data[0] & 4) {
-        st = rucio_ssh_sign(key, key_len, MESSAGE, sizeof MESSAGE - 1, rng,
-                            NULL, tiny, sizeof tiny, &need);
+        st = rl_ssh_sign(key, key_len, MESSAGE, sizeof MESSAGE - 1, rng,
+                         NULL, tiny, sizeof tiny, &need);
         FUZZ_CHECK(st == RUCIO_E_NO_SPACE && need == sig_len &&
                    tiny[0] == '\0');
     }

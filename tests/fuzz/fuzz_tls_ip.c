@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: the IP-address host check of the TLS layer
- * (src/tls/tls_ip.c): rucio_tls_parse_host on the host text and
- * rucio_tls_crt_has_ip on the DER of a TBSCertificate.
+ * (src/tls/tls_ip.c): rl_tls_parse_host on the host text and
+ * rl_tls_crt_has_ip on the DER of a TBSCertificate.
  *
  * Input: fields split at 0xff bytes: the host text, then the DER that is
  * walked as the certificate's TBSCertificate (set straight into a
@@ -35,7 +35,7 @@ static void check_host(const char *host, uint8_t ip[RUCIO_TLS_IP_MAX],
     int v6 = strchr(host, ':') != NULL;
     int ok = inet_pton(v6 ? AF_INET6 : AF_INET, host, ref) == 1;
 
-    *kind = rucio_tls_parse_host(host, ip, len);
+    *kind = rl_tls_parse_host(host, ip, len);
     if (v6) {
         FUZZ_CHECK(*kind == (ok ? RUCIO_TLS_HOST_IP : RUCIO_TLS_HOST_INVALID));
     } else {
@@ -48,7 +48,7 @@ static void check_host(const char *host, uint8_t ip[RUCIO_TLS_IP_MAX],
     FUZZ_CHECK(*len == (v6 ? 16u : 4u));
     FUZZ_CHECK(memcmp(ip, ref, *len) == 0);
     FUZZ_CHECK(inet_ntop(v6 ? AF_INET6 : AF_INET, ip, text, sizeof text));
-    FUZZ_CHECK(rucio_tls_parse_host(text, again, &again_len) ==
+    FUZZ_CHECK(rl_tls_parse_host(text, again, &again_len) ==
                RUCIO_TLS_HOST_IP);
     FUZZ_CHECK(again_len == *len && memcmp(again, ip, *len) == 0);
 }
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* (the length before it may be in long form: only the run itself
      * is certain) */
-    if (rucio_tls_crt_has_ip(&crt, ip, ip_len))
+    if (rl_tls_crt_has_ip(&crt, ip, ip_len))
         FUZZ_CHECK(in.len > ip_len + 1 && memmem(der, in.len, ip, ip_len) &&
                    memchr(der, 0x87, in.len) != NULL);
     crt.tbs.p = NULL; /* not mbedTLS's to free */

@@ -16,7 +16,7 @@
  *   - a bearer token is the file stripped of surrounding whitespace: a
  *     piece of the file with no whitespace at either end; when discovery
  *     fails no token is left in the client (nothing half-read is kept);
- *   - rucio_token_cache_private_dirs is 1 or 2 for any path.
+ *   - rl_token_cache_private_dirs is 1 or 2 for any path.
  */
 #define _GNU_SOURCE /* memmem */
 
@@ -52,7 +52,7 @@ static void check_cache_read(fuzz_port *fp, const uint8_t *in, size_t len,
 
     FUZZ_CHECK(token != NULL);
     memset(&check, 0x5a, sizeof check);
-    st = rucio_token_cache_read(&fp->port, CACHE_PATH, token, cap, &check);
+    st = rl_token_cache_read(&fp->port, CACHE_PATH, token, cap, &check);
     if (st == RUCIO_OK) {
         n = strlen(token);
         FUZZ_CHECK(n > 0 && n < cap);
@@ -109,7 +109,7 @@ static void check_bearer(fuzz_port *fp, const uint8_t *in, size_t len,
     strcpy(client.settings.account, "root");
     strcpy(client.settings.token_path, CACHE_PATH);
 
-    st = rucio_auth_ensure(&client);
+    st = rl_auth_ensure(&client);
     n = strnlen(client.token, sizeof client.token);
     FUZZ_CHECK(n < sizeof client.token);
     if (st != RUCIO_OK) {
@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_bearer(&fp, in, len, where);
 
     path = fuzz_strndup(in, len);
-    dirs = rucio_token_cache_private_dirs(path);
+    dirs = rl_token_cache_private_dirs(path);
     FUZZ_CHECK(dirs == 1 || dirs == 2);
     free(path);
     return 0;

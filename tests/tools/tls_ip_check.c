@@ -88,7 +88,7 @@ static int check_host(const host_case *c)
 {
     uint8_t ip[RUCIO_TLS_IP_MAX];
     size_t len = 99;
-    rucio_tls_host_kind kind = rucio_tls_parse_host(c->text, ip, &len);
+    rucio_tls_host_kind kind = rl_tls_parse_host(c->text, ip, &len);
 
     if (kind == c->kind && len == c->len &&
         (len == 0 || memcmp(ip, c->bytes, len) == 0))
@@ -126,8 +126,8 @@ static int check_san(const char *dir, const san_case *c)
     snprintf(path, sizeof path, "%s/%s", dir, c->file);
     mbedtls_x509_crt_init(&crt);
     if (mbedtls_x509_crt_parse_file(&crt, path) == 0 &&
-        rucio_tls_parse_host(c->ip, ip, &len) == RUCIO_TLS_HOST_IP)
-        got = rucio_tls_crt_has_ip(&crt, ip, len);
+        rl_tls_parse_host(c->ip, ip, &len) == RUCIO_TLS_HOST_IP)
+        got = rl_tls_crt_has_ip(&crt, ip, len);
     mbedtls_x509_crt_free(&crt);
     if (got == c->expected)
         return 0;

@@ -22,19 +22,19 @@ static void md5_of(const void *data, size_t len, char out[33])
     rucio_md5 c;
     uint8_t digest[16];
 
-    rucio_md5_init(&c);
-    rucio_md5_update(&c, data, len);
-    rucio_md5_final(&c, digest);
-    rucio_md5_hex(digest, out);
+    rl_md5_init(&c);
+    rl_md5_update(&c, data, len);
+    rl_md5_final(&c, digest);
+    rl_md5_hex(digest, out);
 }
 
 static void adler_of(const void *data, size_t len, char out[9])
 {
     rucio_adler32 c;
 
-    rucio_adler32_init(&c);
-    rucio_adler32_update(&c, data, len);
-    rucio_adler32_hex(rucio_adler32_value(&c), out);
+    rl_adler32_init(&c);
+    rl_adler32_update(&c, data, len);
+    rl_adler32_hex(rl_adler32_value(&c), out);
 }
 
 /* RFC 1321 appendix A.5. */
@@ -111,17 +111,17 @@ static void test_any_split_same_result(void **state)
             uint8_t digest[16];
             char hex[33], ahex[9];
 
-            rucio_md5_init(&m);
-            rucio_adler32_init(&a);
+            rl_md5_init(&m);
+            rl_adler32_init(&a);
             for (size_t off = 0; off < len; off += piece) {
                 size_t n = len - off < piece ? len - off : piece;
 
-                rucio_md5_update(&m, big + off, n);
-                rucio_adler32_update(&a, big + off, n);
+                rl_md5_update(&m, big + off, n);
+                rl_adler32_update(&a, big + off, n);
             }
-            rucio_md5_final(&m, digest);
-            rucio_md5_hex(digest, hex);
-            rucio_adler32_hex(rucio_adler32_value(&a), ahex);
+            rl_md5_final(&m, digest);
+            rl_md5_hex(digest, hex);
+            rl_adler32_hex(rl_adler32_value(&a), ahex);
             assert_string_equal(hex, whole_md5);
             assert_string_equal(ahex, whole_adler);
         }

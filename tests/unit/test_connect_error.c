@@ -20,7 +20,7 @@
 static const char *cause(rucio_status st, int err)
 {
     errno = err;
-    return rucio_posix_connect_error(NULL, st);
+    return rl_posix_connect_error(NULL, st);
 }
 
 static void test_socket_causes(void **state)

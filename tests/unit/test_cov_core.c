@@ -155,7 +155,7 @@ static void test_dates_accepted(void **state)
     for (size_t i = 0; i < COUNT(good_dates); i++) {
         int64_t epoch = 12345;
 
-        if (rucio_parse_http_date(good_dates[i].text, &epoch) != RUCIO_OK)
+        if (rl_parse_http_date(good_dates[i].text, &epoch) != RUCIO_OK)
             fail_msg("refused: %s", good_dates[i].text);
         if (epoch != good_dates[i].epoch)
             fail_msg("%s: %lld, expected %lld", good_dates[i].text,
@@ -207,7 +207,7 @@ static void test_dates_refused(void **state)
     for (size_t i = 0; i < COUNT(bad_dates); i++) {
         int64_t epoch = 777;
 
-        if (rucio_parse_http_date(bad_dates[i], &epoch) !=
+        if (rl_parse_http_date(bad_dates[i], &epoch) !=
             RUCIO_E_INVALID_ARG)
             fail_msg("accepted: \"%s\"", bad_dates[i]);
         if (epoch != 777)
@@ -224,22 +224,22 @@ static void test_pyspace_edges(void **state)
     const char *ideo = "x\xE3\x80\x80";
 
     (void)state;
-    assert_int_equal(rucio_py_space_len(" ", 0), 0);
-    assert_int_equal(rucio_py_space_len("\x1F", 1), 1);
-    assert_int_equal(rucio_py_space_len("\x1B", 1), 0);
-    assert_int_equal(rucio_py_space_len("\x08", 1), 0);
-    assert_int_equal(rucio_py_space_len("!", 1), 0);
+    assert_int_equal(rl_py_space_len(" ", 0), 0);
+    assert_int_equal(rl_py_space_len("\x1F", 1), 1);
+    assert_int_equal(rl_py_space_len("\x1B", 1), 0);
+    assert_int_equal(rl_py_space_len("\x08", 1), 0);
+    assert_int_equal(rl_py_space_len("!", 1), 0);
     /* A multi-byte space cut by n is not one. */
-    assert_int_equal(rucio_py_space_len(nbsp, 1), 0);
-    assert_int_equal(rucio_py_space_len(nbsp, 2), 2);
-    assert_int_equal(rucio_py_space_len_before(ideo, 4), 3);
-    assert_int_equal(rucio_py_space_len_before(ideo, 0), 0);
-    assert_int_equal(rucio_py_space_len_before("ab", 2), 0);
+    assert_int_equal(rl_py_space_len(nbsp, 1), 0);
+    assert_int_equal(rl_py_space_len(nbsp, 2), 2);
+    assert_int_equal(rl_py_space_len_before(ideo, 4), 3);
+    assert_int_equal(rl_py_space_len_before(ideo, 0), 0);
+    assert_int_equal(rl_py_space_len_before("ab", 2), 0);
 
     /* All whitespace strips to nothing, from either side. */
     start = 0;
     end = 5;
-    rucio_py_strip(" \xC2\x85\t ", &start, &end);
+    rl_py_strip(" \xC2\x85\t ", &start, &end);
     assert_int_equal(start, end);
 }
 
@@ -251,18 +251,18 @@ static void test_utf8_edges(void **state)
     char out[RUCIO_UTF8_MAX];
 
     (void)state;
-    assert_int_equal(rucio_utf8_decode("a", 0, &cp), 0);
+    assert_int_equal(rl_utf8_decode("a", 0, &cp), 0);
     assert_int_equal(cp, 0xFFFFFFFFu);
     /* truncated by n, and a lead byte that starts nothing */
-    assert_int_equal(rucio_utf8_decode("\xE2\x82\xAC", 2, &cp), 0);
-    assert_int_equal(rucio_utf8_decode("\xF8\x88\x80\x80", 4, &cp), 0);
-    assert_int_equal(rucio_utf8_decode("\xE2\x82\xAC", 3, &cp), 3);
+    assert_int_equal(rl_utf8_decode("\xE2\x82\xAC", 2, &cp), 0);
+    assert_int_equal(rl_utf8_decode("\xF8\x88\x80\x80", 4, &cp), 0);
+    assert_int_equal(rl_utf8_decode("\xE2\x82\xAC", 3, &cp), 3);
     assert_int_equal(cp, 0x20ACu);
     /* above U+10FFFF, surrogate, overlong */
-    assert_int_equal(rucio_utf8_decode("\xF4\x90\x80\x80", 4, &cp), 0);
-    assert_int_equal(rucio_utf8_decode("\xED\xA0\x80", 3, &cp), 0);
-    assert_int_equal(rucio_utf8_decode("\xC0\xAF", 2, &cp), 0);
-    assert_int_equal(rucio_utf8_encode(0x10FFFFu, out), 4);
+    assert_int_equal(rl_utf8_decode("\xF4\x90\x80\x80", 4, &cp), 0);
+    assert_int_equal(rl_utf8_decode("\xED\xA0\x80", 3, &cp), 0);
+    assert_int_equal(rl_utf8_decode("\xC0\xAF", 2, &cp), 0);
+    assert_int_equal(rl_utf8_encode(0x10FFFFu, out), 4);
     assert_memory_equal(out, "\xF4\x8F\xBF\xBF", 4);
 }
 

@@ -55,9 +55,9 @@ static void test_documents(void **state)
     for (size_t i = 0; i < COUNT(cases); i++) {
         rucio_json_token tok[MAX_TOKENS];
         rucio_json doc;
-        rucio_status st = rucio_json_parse(&doc, cases[i].text,
-                                           strlen(cases[i].text), tok,
-                                           MAX_TOKENS);
+        rucio_status st = rl_json_parse(&doc, cases[i].text,
+                                        strlen(cases[i].text), tok,
+                                        MAX_TOKENS);
 
         if (st != cases[i].want)
             fail_msg("%s: status %d, expected %d", cases[i].text, (int)st,
@@ -76,9 +76,9 @@ static void test_surrogate_pair_value(void **state)
     size_t len = 0;
 
     (void)state;
-    assert_int_equal(rucio_json_parse(&doc, text, strlen(text), tok,
-                                      MAX_TOKENS), RUCIO_OK);
-    assert_int_equal(rucio_json_get_string(&doc, rucio_json_object_get(&doc, 0,
+    assert_int_equal(rl_json_parse(&doc, text, strlen(text), tok,
+                                   MAX_TOKENS), RUCIO_OK);
+    assert_int_equal(rl_json_get_string(&doc, rl_json_object_get(&doc, 0,
                                                                         "k"),
                                            out, sizeof out, &len),
                      RUCIO_OK);
@@ -92,24 +92,24 @@ static void test_parse_arguments(void **state)
     rucio_json doc;
 
     (void)state;
-    assert_int_equal(rucio_json_parse(NULL, "[]", 2, tok, 4),
+    assert_int_equal(rl_json_parse(NULL, "[]", 2, tok, 4),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_json_parse(&doc, NULL, 2, tok, 4),
+    assert_int_equal(rl_json_parse(&doc, NULL, 2, tok, 4),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_json_parse(&doc, "[]", 2, NULL, 4),
+    assert_int_equal(rl_json_parse(&doc, "[]", 2, NULL, 4),
                      RUCIO_E_INVALID_ARG);
     /* Longer than jsmn's int offsets: refused before a byte is read. */
-    assert_int_equal(rucio_json_parse(&doc, "[]", (size_t)INT_MAX + 1u, tok, 4),
+    assert_int_equal(rl_json_parse(&doc, "[]", (size_t)INT_MAX + 1u, tok, 4),
                      RUCIO_E_INVALID_ARG);
     assert_int_equal(doc.count, 0);
     /* A token count above INT_MAX is clamped, not wrapped negative. */
-    assert_int_equal(rucio_json_parse(&doc, "[7]", 3, tok, UINT_MAX),
+    assert_int_equal(rl_json_parse(&doc, "[7]", 3, tok, UINT_MAX),
                      RUCIO_OK);
     assert_int_equal(doc.count, 2);
     /* Too few tokens, for a container and for a bare scalar. */
-    assert_int_equal(rucio_json_parse(&doc, "[1,2]", 5, tok, 2),
+    assert_int_equal(rl_json_parse(&doc, "[1,2]", 5, tok, 2),
                      RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_json_parse(&doc, "12", 2, tok, 0),
+    assert_int_equal(rl_json_parse(&doc, "12", 2, tok, 0),
                      RUCIO_E_NO_SPACE);
 }
 
@@ -121,25 +121,25 @@ static void test_lookup_arguments(void **state)
     int64_t v = 99;
 
     (void)state;
-    assert_int_equal(rucio_json_parse(&doc, text, strlen(text), tok,
-                                      MAX_TOKENS), RUCIO_OK);
-    assert_int_equal(rucio_json_type_of(NULL, 0), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_type_of(&doc, doc.count), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_type_of(&doc, -1), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_object_get(&doc, 0, NULL), -1);
-    assert_int_equal(rucio_json_object_get(&doc, 0, "nx"), -1);
-    assert_int_equal(rucio_json_object_get(&doc, 0, ""), -1);
-    assert_int_equal(rucio_json_get_int64(&doc, rucio_json_object_get(&doc, 0,
+    assert_int_equal(rl_json_parse(&doc, text, strlen(text), tok,
+                                   MAX_TOKENS), RUCIO_OK);
+    assert_int_equal(rl_json_type_of(NULL, 0), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_type_of(&doc, doc.count), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_type_of(&doc, -1), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_object_get(&doc, 0, NULL), -1);
+    assert_int_equal(rl_json_object_get(&doc, 0, "nx"), -1);
+    assert_int_equal(rl_json_object_get(&doc, 0, ""), -1);
+    assert_int_equal(rl_json_get_int64(&doc, rl_json_object_get(&doc, 0,
                                                                        "n"),
                                           NULL),
                      RUCIO_E_JSON);
-    assert_int_equal(rucio_json_get_int64(&doc, rucio_json_object_get(&doc, 0,
+    assert_int_equal(rl_json_get_int64(&doc, rl_json_object_get(&doc, 0,
                                                                        "n"),
                                           &v),
                      RUCIO_OK);
     assert_int_equal(v, 5);
-    assert_int_equal(rucio_json_array_get(&doc, 0, 0), -1); /* not an array */
-    assert_int_equal(rucio_json_array_get(&doc, rucio_json_object_get(&doc, 0,
+    assert_int_equal(rl_json_array_get(&doc, 0, 0), -1); /* not an array */
+    assert_int_equal(rl_json_array_get(&doc, rl_json_object_get(&doc, 0,
                                                                        "a"),
                                           1),
                      -1);

@@ -36,7 +36,7 @@ static void expect(const rucio_port *port, const char *in, const char *want)
 {
     char out[128];
 
-    if (rucio_expand_path(port, in, out, sizeof out) != RUCIO_OK)
+    if (rl_expand_path(port, in, out, sizeof out) != RUCIO_OK)
         fail_msg("%s: refused", in);
     if (strcmp(out, want) != 0)
         fail_msg("%s: \"%s\", expected \"%s\"", in, out, want);
@@ -95,7 +95,7 @@ static void test_working_directory(void **state)
     expect(&port, "../../a", "//a");
     /* The cwd does not fit beside the path. */
     cwd_text = "/a/long/working/directory";
-    assert_int_equal(rucio_path_absolute(&port, "x", out, sizeof out),
+    assert_int_equal(rl_path_absolute(&port, "x", out, sizeof out),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
 }
@@ -105,20 +105,20 @@ static void test_arguments_and_room(void **state)
     char out[4] = "zzz";
 
     (void)state;
-    assert_int_equal(rucio_path_absolute(NULL, NULL, out, sizeof out),
+    assert_int_equal(rl_path_absolute(NULL, NULL, out, sizeof out),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_path_absolute(NULL, "/a", NULL, 4),
+    assert_int_equal(rl_path_absolute(NULL, "/a", NULL, 4),
                      RUCIO_E_INVALID_ARG);
     assert_string_equal(out, "zzz");
     /* No room at all: nothing written, not even the terminator. */
-    assert_int_equal(rucio_path_absolute(NULL, "/a", out, 0),
+    assert_int_equal(rl_path_absolute(NULL, "/a", out, 0),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "zzz");
-    assert_int_equal(rucio_path_absolute(NULL, "/abcd", out, sizeof out),
+    assert_int_equal(rl_path_absolute(NULL, "/abcd", out, sizeof out),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
-    assert_int_equal(rucio_path_absolute(NULL, "", out, 1), RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_path_absolute(NULL, "", out, 2), RUCIO_OK);
+    assert_int_equal(rl_path_absolute(NULL, "", out, 1), RUCIO_E_NO_SPACE);
+    assert_int_equal(rl_path_absolute(NULL, "", out, 2), RUCIO_OK);
     assert_string_equal(out, ".");
 }
 

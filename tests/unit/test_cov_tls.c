@@ -966,10 +966,10 @@ static void test_error_text(void **state)
     char text[128];
 
     (void)state;
-    rucio_tls_error_text(MBEDTLS_ERR_SSL_CONN_EOF, text, sizeof text);
+    rl_tls_error_text(MBEDTLS_ERR_SSL_CONN_EOF, text, sizeof text);
     assert_non_null(strstr(text, "(-0x7280)"));
     /* A positive code is shown with the same sign convention. */
-    rucio_tls_error_text(0x10, text, sizeof text);
+    rl_tls_error_text(0x10, text, sizeof text);
     assert_non_null(strstr(text, "(-0x0010)"));
 }
 
@@ -1212,7 +1212,7 @@ static void test_config_client_files(void **state)
 
 /* ---- iPAddress SANs from hand-made DER ------------------------------------------- */
 
-/* rucio_tls_crt_has_ip reads only the TBSCertificate's bytes, so a
+/* rl_tls_crt_has_ip reads only the TBSCertificate's bytes, so a
  * certificate struct pointing at hand-made DER exercises every way those
  * bytes can be malformed. */
 typedef struct der {
@@ -1275,7 +1275,7 @@ static int tbs_has_ip(der tbs, const uint8_t *ip, size_t len)
     memset(&crt, 0, sizeof crt);
     crt.tbs.p = tbs.b;
     crt.tbs.len = tbs.n;
-    return rucio_tls_crt_has_ip(&crt, ip, len);
+    return rl_tls_crt_has_ip(&crt, ip, len);
 }
 
 static void test_ip_san_parsing(void **state)
@@ -1344,7 +1344,7 @@ static void test_ip_san_parsing(void **state)
     assert_int_equal(tbs_has_ip(DER(0x04, 0x00), lo, 4), 0);
     assert_int_equal(tbs_has_ip(DER(0x30, 0x03, 0x02, 0x05, 0x00), lo, 4), 0);
     memset(&empty, 0, sizeof empty);
-    assert_int_equal(rucio_tls_crt_has_ip(&empty, lo, 4), 0);
+    assert_int_equal(rl_tls_crt_has_ip(&empty, lo, 4), 0);
 }
 
 int main(void)

@@ -72,7 +72,7 @@ static void test_rse_not_found_from_body(void **state)
 
     (void)state;
     parse_fixture(&p, "signurl_500_rse_not_found.http");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "RSENotFound");
     assert_string_equal(e.message,
@@ -91,7 +91,7 @@ static void test_access_denied_body_message_is_whole(void **state)
 
     (void)state;
     parse_fixture(&p, "signurl_500_access_denied.http");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "AccessDenied");
     assert_int_equal(e.code, CODE(2));
@@ -109,8 +109,8 @@ static void test_headers_only_message_truncated_by_server(void **state)
 
     (void)state;
     parse_fixture(&p, "signurl_500_access_denied.http");
-    rucio_error_from_response(&full, &p.resp, p.body, p.body_len);
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, NULL, 0),
+    rl_error_from_response(&full, &p.resp, p.body, p.body_len);
+    assert_int_equal(rl_error_from_response(&e, &p.resp, NULL, 0),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "AccessDenied");
     assert_int_equal(e.code, CODE(2));
@@ -134,7 +134,7 @@ static void test_headers_used_when_body_not_an_object(void **state)
                       "ExceptionMessage: pool exhausted\r\n"
                       "Content-Length: 10\r\n\r\n"
                       "[1, 2, 3]\n");
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "DatabaseException");
     assert_string_equal(e.message, "pool exhausted");
     assert_int_equal(e.code, CODE(10));
@@ -152,7 +152,7 @@ static void test_body_class_with_header_message(void **state)
                       "ExceptionMessage: from the header\r\n"
                       "Content-Length: 32\r\n\r\n"
                       "{\"ExceptionClass\": \"Duplicate\"}\n");
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "Duplicate");
     assert_string_equal(e.message, "from the header");
     assert_int_equal(e.code, CODE(14));
@@ -168,7 +168,7 @@ static void test_no_information_500(void **state)
                       "Content-Type: text/html; charset=utf-8\r\n"
                       "Content-Length: 34\r\n\r\n"
                       "'NoneType' object is not iterable\n");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "RucioException");
     assert_string_equal(e.message,
@@ -184,7 +184,7 @@ static void test_no_information_real_404(void **state)
 
     (void)state;
     parse_fixture(&p, "unknown_route_404.http");
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "RucioException");
     assert_string_equal(e.message,
                         "no error information passed (http status code: 404)");
@@ -200,7 +200,7 @@ static void test_no_information_real_206(void **state)
     (void)state;
     parse_fixture(&p, "userpass_206_multiple_accounts.http");
     assert_int_equal(p.resp.status, 206);
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "RucioException");
     assert_string_equal(e.message,
                         "no error information passed (http status code: 206)");
@@ -216,13 +216,13 @@ static void test_value_error_kept_with_code_1(void **state)
 
     (void)state;
     parse_fixture(&p, "whoami_400_empty_token.http");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_SERVER);
     assert_string_equal(e.exception_class, "ValueError");
     assert_string_equal(e.message, "Token must be set.");
     assert_int_equal(e.code, CODE(1));
     assert_int_equal(e.http_status, 400);
-    assert_int_equal(rucio_exception_code("ValueError"), CODE(0));
+    assert_int_equal(rl_exception_code("ValueError"), CODE(0));
 }
 
 static void test_unknown_class_from_headers_code_1(void **state)
@@ -235,7 +235,7 @@ static void test_unknown_class_from_headers_code_1(void **state)
                       "ExceptionClass: KeyError\r\n"
                       "ExceptionMessage: 'vo'\r\n"
                       "Content-Length: 0\r\n\r\n");
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "KeyError");
     assert_string_equal(e.message, "'vo'");
     assert_int_equal(e.code, CODE(1));
@@ -248,7 +248,7 @@ static void test_cannot_authenticate_401_is_auth(void **state)
 
     (void)state;
     parse_fixture(&p, "whoami_401_bogus_token.http");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_AUTH);
     assert_string_equal(e.exception_class, "CannotAuthenticate");
     assert_string_equal(e.message, "Cannot authenticate with given credentials");
@@ -266,14 +266,14 @@ static void test_any_401_is_auth(void **state)
     parse_literal(&p, "HTTP/1.1 401 UNAUTHORIZED\r\n"
                       "ExceptionClass: IdentityError\r\n"
                       "Content-Length: 0\r\n\r\n");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_AUTH);
     assert_int_equal(e.code, CODE(24));
     /* and CannotAuthenticate is one even on a 500 (/auth/validate) */
     parse_literal(&p, "HTTP/1.1 500 INTERNAL SERVER ERROR\r\n"
                       "ExceptionClass: CannotAuthenticate\r\n"
                       "Content-Length: 0\r\n\r\n");
-    assert_int_equal(rucio_error_from_response(&e, &p.resp, p.body, p.body_len),
+    assert_int_equal(rl_error_from_response(&e, &p.resp, p.body, p.body_len),
                      RUCIO_E_AUTH);
 }
 
@@ -284,7 +284,7 @@ static void test_unsupported_content_type_real_406(void **state)
 
     (void)state;
     parse_fixture(&p, "ping_406_accept_html.http");
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "UnsupportedRequestedContentType");
     assert_string_equal(e.message, "The requested content type text/html is not "
                                    "supported. Use ['application/json'].");
@@ -309,7 +309,7 @@ static void test_overlong_body_message_stays_bounded(void **state)
              strlen(message) + 58, message);
     parse_literal(&p, text);
     assert_int_equal(p.body_len, strlen(message) + 58);
-    rucio_error_from_response(&e, &p.resp, p.body, p.body_len);
+    rl_error_from_response(&e, &p.resp, p.body, p.body_len);
     assert_string_equal(e.exception_class, "AccessDenied");
     assert_true(strlen(e.message) < sizeof e.message);
 }
@@ -319,14 +319,14 @@ static void test_overlong_body_message_stays_bounded(void **state)
 static void test_codes_named_in_the_protocol_notes(void **state)
 {
     (void)state;
-    assert_int_equal(rucio_exception_code("AccessDenied"), CODE(2));
-    assert_int_equal(rucio_exception_code("CannotAuthenticate"), CODE(4));
-    assert_int_equal(rucio_exception_code("RSENotFound"), CODE(52));
-    assert_int_equal(rucio_exception_code("UnsupportedRequestedContentType"), CODE(89));
-    assert_int_equal(rucio_exception_code("RucioException"), CODE(1));
-    assert_int_equal(rucio_exception_code("rsenotfound"), CODE(0));
-    assert_int_equal(rucio_exception_code(""), CODE(0));
-    assert_int_equal(rucio_exception_code("RSENotFoundX"), CODE(0));
+    assert_int_equal(rl_exception_code("AccessDenied"), CODE(2));
+    assert_int_equal(rl_exception_code("CannotAuthenticate"), CODE(4));
+    assert_int_equal(rl_exception_code("RSENotFound"), CODE(52));
+    assert_int_equal(rl_exception_code("UnsupportedRequestedContentType"), CODE(89));
+    assert_int_equal(rl_exception_code("RucioException"), CODE(1));
+    assert_int_equal(rl_exception_code("rsenotfound"), CODE(0));
+    assert_int_equal(rl_exception_code(""), CODE(0));
+    assert_int_equal(rl_exception_code("RSENotFoundX"), CODE(0));
 }
 
 /* exception_codes.txt was written by exception_codes.py from instances of
@@ -347,9 +347,9 @@ static void test_codes_match_the_real_package(void **state)
         if (line[0] == '#')
             continue;
         assert_int_equal(sscanf(line, "%127s %d", name, &code), 2);
-        if (rucio_exception_code(name) != CODE(code))
+        if (rl_exception_code(name) != CODE(code))
             fail_msg("%s: rucio-lite says %d, rucio says %d", name,
-                     rucio_exception_code(name), code);
+                     rl_exception_code(name), code);
         checked++;
     }
     assert_true(checked >= 120);
@@ -363,13 +363,13 @@ static void test_error_set_looks_up_code_and_clears_http_status(void **state)
 
     (void)state;
     e.http_status = 503;
-    assert_int_equal(rucio_error_set(&e, RUCIO_E_MISSING_PARAM,
-                                     "MissingClientParameter", "x"),
+    assert_int_equal(rl_error_set(&e, RUCIO_E_MISSING_PARAM,
+                                  "MissingClientParameter", "x"),
                      RUCIO_E_MISSING_PARAM);
     assert_int_equal(e.code, CODE(42));
     assert_int_equal(e.http_status, 0);
     assert_string_equal(e.message, "x");
-    rucio_error_clear(&e);
+    rl_error_clear(&e);
     assert_int_equal(e.status, RUCIO_OK);
     assert_int_equal(e.code, 0);
     assert_string_equal(e.message, "");
@@ -385,8 +385,8 @@ static void test_error_message_cut_with_ellipsis(void **state)
     (void)state;
     memset(chunk, 'a', sizeof chunk - 1);
     chunk[sizeof chunk - 1] = '\0';
-    rucio_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "start: %s%s",
-                    chunk, chunk);
+    rl_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "start: %s%s",
+                 chunk, chunk);
     assert_int_equal(strlen(e.message), sizeof e.message - 1);
     assert_memory_equal(e.message, "start: aaa", 10);
     assert_string_equal(e.message + sizeof e.message - 4, "...");
@@ -403,7 +403,7 @@ static void test_error_cut_on_a_character_boundary(void **state)
     for (i = 0; i + 2 < sizeof text; i += 2)
         memcpy(text + i, "\xc3\xa9", 2); /* é */
     text[i] = '\0';
-    rucio_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "x%s", text);
+    rl_error_set(&e, RUCIO_E_CONFIG, "ConfigurationError", "x%s", text);
     len = strlen(e.message);
     assert_true(len >= 4 && len < sizeof e.message);
     assert_string_equal(e.message + len - 3, "...");

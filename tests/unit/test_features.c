@@ -174,6 +174,31 @@ static void test_ping_without_credentials(void **state)
     assert_int_equal(request_count(), 1); /* the ping alone */
 }
 
+/* Missing arguments are refused with RUCIO_E_INVALID_ARG, nothing sent,
+ * nothing written through NULL. */
+static void test_null_arguments_refused(void **state)
+{
+    char version[32];
+
+    (void)state;
+    assert_int_equal(init(), RUCIO_OK);
+    assert_int_equal(rucio_ping(NULL, version, sizeof version),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_ping(&W.client, NULL, 32), RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_ping(&W.client, version, 0), RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_whoami(NULL, NULL), RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_whoami(&W.client, NULL), RUCIO_E_INVALID_ARG);
+    assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
+                        "InputValidationError");
+    assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
+                                          "https://storage.googleapis.com/b/f",
+                                          RUCIO_SIGNED_URL_LIFETIME, NULL, 0),
+                     RUCIO_E_INVALID_ARG);
+    assert_int_equal(rucio_authenticate(NULL), RUCIO_E_INVALID_ARG);
+    rucio_client_free(NULL);
+    assert_int_equal(request_count(), 0);
+}
+
 /* ---- TLS ----------------------------------------------------------------- */
 
 static void test_https_host(void **state)
@@ -343,6 +368,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ping_needs_nothing_more, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ping_without_credentials, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_null_arguments_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_unknown_switch_value_is_caught_by_init, setup, teardown),

@@ -19,9 +19,9 @@
 
 typedef enum query_kind {
     Q_END = 0, /* ends a case's query list */
-    Q_GET,     /* rucio_ini_get: `expect` is the value */
-    Q_BOOL,    /* rucio_ini_get_bool: `expect` is "1" or "0" */
-    Q_HAS      /* rucio_ini_has_section: `expect` is "1" or "0" */
+    Q_GET,     /* rl_ini_get: `expect` is the value */
+    Q_BOOL,    /* rl_ini_get_bool: `expect` is "1" or "0" */
+    Q_HAS      /* rl_ini_has_section: `expect` is "1" or "0" */
 } query_kind;
 
 typedef struct ini_query {
@@ -39,7 +39,7 @@ typedef struct ini_case {
     const char *name;
     const char *text;
     size_t len;
-    rucio_ini_problem check; /* what rucio_ini_check reports */
+    rucio_ini_problem check; /* what rl_ini_check reports */
     unsigned long line;
     const char *error_name;  /* section or option of a duplicate */
     ini_query queries[20];
@@ -711,7 +711,7 @@ static int same_name(const char *got, size_t got_len, const char *want)
 static void run_check(const ini_case *c)
 {
     rucio_ini_error err;
-    rucio_status st = rucio_ini_check(c->text, c->len, &err);
+    rucio_status st = rl_ini_check(c->text, c->len, &err);
 
     assert_int_equal(st, c->check == RUCIO_INI_OK ? RUCIO_OK : RUCIO_E_CONFIG);
     assert_int_equal(err.problem, c->check);
@@ -741,8 +741,8 @@ static void run_get(const ini_case *c, const ini_query *q)
     rucio_status st;
 
     memset(out, 'x', sizeof out);
-    st = rucio_ini_get(c->text, c->len, q->section, q->key, out, sizeof out,
-                       &err);
+    st = rl_ini_get(c->text, c->len, q->section, q->key, out, sizeof out,
+                    &err);
     assert_int_equal(st, q->status);
     assert_int_equal(err.problem, q->problem);
     if (st == RUCIO_OK) {
@@ -757,8 +757,8 @@ static void run_bool(const ini_case *c, const ini_query *q)
 {
     rucio_ini_error err;
     int value = -1;
-    rucio_status st = rucio_ini_get_bool(c->text, c->len, q->section, q->key,
-                                         &value, &err);
+    rucio_status st = rl_ini_get_bool(c->text, c->len, q->section, q->key,
+                                      &value, &err);
 
     assert_int_equal(st, q->status);
     assert_int_equal(err.problem, q->problem);
@@ -783,9 +783,9 @@ static void test_python_table(void **state)
             else if (q->kind == Q_BOOL)
                 run_bool(&cases[i], q);
             else
-                assert_int_equal(rucio_ini_has_section(cases[i].text,
-                                                       cases[i].len,
-                                                       q->section),
+                assert_int_equal(rl_ini_has_section(cases[i].text,
+                                                    cases[i].len,
+                                                    q->section),
                                  q->expect[0] == '1');
         }
     }
@@ -811,28 +811,28 @@ static void test_value_must_fit_with_its_nul(void **state)
 
     (void)state;
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "rucio_host", out,
-                                   sizeof host - 1, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "rucio_host", out,
+                                sizeof host - 1, NULL),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "rucio_host", out,
-                                   sizeof host, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "rucio_host", out,
+                                sizeof host, NULL),
                      RUCIO_OK);
     assert_string_equal(out, host);
     /* Interpolated: the limit is on the result, not the raw text. */
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "url", out,
-                                   sizeof url - 1, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "url", out,
+                                sizeof url - 1, NULL),
                      RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "url", out,
-                                   sizeof url, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "url", out,
+                                sizeof url, NULL),
                      RUCIO_OK);
     assert_string_equal(out, url);
     /* "secret%%pass" becomes 11 bytes. */
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "password", out,
-                                   11, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "password", out,
+                                11, NULL),
                      RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "password", out,
-                                   12, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "password", out,
+                                12, NULL),
                      RUCIO_OK);
     assert_string_equal(out, "secret%pass");
 }
@@ -844,8 +844,8 @@ static void test_error_wins_over_no_space(void **state)
     rucio_ini_error err;
 
     (void)state;
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "bad_password",
-                                   out, sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "bad_password",
+                                out, sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_BAD_INTERPOLATION);
 }
@@ -865,40 +865,40 @@ static void test_error_reports(void **state)
     int b;
 
     (void)state;
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "bad_password",
-                                   out, sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "bad_password",
+                                out, sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.line, 4);
     assert_name(&err, "bad_password");
     assert_null(strstr(err.reason, "50"));
     /* Nested: the option whose value is wrong, not the one asked for. */
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "via", out,
-                                   sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "via", out,
+                                sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_BAD_INTERPOLATION);
     assert_int_equal(err.line, 4);
     assert_name(&err, "bad_password");
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "LOOP", out,
-                                   sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "LOOP", out,
+                                sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_TOO_DEEP);
     assert_int_equal(err.line, 6);
     assert_name(&err, "Loop");
-    assert_int_equal(rucio_ini_get_bool(V(client_cfg), "client", "switch", &b,
-                                        &err),
+    assert_int_equal(rl_ini_get_bool(V(client_cfg), "client", "switch", &b,
+                                     &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_NOT_BOOLEAN);
     assert_int_equal(err.line, 8);
     assert_name(&err, "switch");
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "nope", out,
-                                   sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "nope", out,
+                                sizeof out, &err),
                      RUCIO_E_MISSING_PARAM);
     assert_int_equal(err.problem, RUCIO_INI_NO_OPTION);
     assert_int_equal(err.line, 0);
     assert_null(err.name);
     /* A successful call clears an earlier report. */
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", "url", out,
-                                   sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", "url", out,
+                                sizeof out, &err),
                      RUCIO_OK);
     assert_int_equal(err.problem, RUCIO_INI_OK);
     assert_null(err.name);
@@ -911,7 +911,7 @@ static void test_missing_reference_report(void **state)
     rucio_ini_error err;
 
     (void)state;
-    assert_int_equal(rucio_ini_get(V(cfg), "s", "url", out, sizeof out, &err),
+    assert_int_equal(rl_ini_get(V(cfg), "s", "url", out, sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_MISSING_REFERENCE);
     assert_int_equal(err.line, 3);
@@ -925,12 +925,12 @@ static void test_check_reports_first_problem(void **state)
     rucio_ini_error err;
 
     (void)state;
-    assert_int_equal(rucio_ini_check(V(cfg), &err), RUCIO_E_CONFIG);
+    assert_int_equal(rl_ini_check(V(cfg), &err), RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_NO_DELIMITER);
     assert_int_equal(err.line, 4);
     assert_null(err.name);
-    assert_int_equal(rucio_ini_check(V(cfg), NULL), RUCIO_E_CONFIG);
-    assert_int_equal(rucio_ini_check(V("[a]\nx = 1\n"), &err), RUCIO_OK);
+    assert_int_equal(rl_ini_check(V(cfg), NULL), RUCIO_E_CONFIG);
+    assert_int_equal(rl_ini_check(V("[a]\nx = 1\n"), &err), RUCIO_OK);
     assert_int_equal(err.problem, RUCIO_INI_OK);
 }
 
@@ -941,11 +941,11 @@ static void test_length_bounds_the_text(void **state)
     char out[32];
 
     (void)state;
-    assert_int_equal(rucio_ini_get(cfg, strlen("[s]\nkey = val"), "s", "key",
-                                   out, sizeof out, NULL),
+    assert_int_equal(rl_ini_get(cfg, strlen("[s]\nkey = val"), "s", "key",
+                                out, sizeof out, NULL),
                      RUCIO_OK);
     assert_string_equal(out, "val");
-    assert_int_equal(rucio_ini_get(V(cfg), "s", "key", out, sizeof out, NULL),
+    assert_int_equal(rl_ini_get(V(cfg), "s", "key", out, sizeof out, NULL),
                      RUCIO_OK);
     assert_string_equal(out, "value\nmore");
 }
@@ -956,18 +956,18 @@ static void test_invalid_arguments(void **state)
     int b;
 
     (void)state;
-    assert_int_equal(rucio_ini_get(V(client_cfg), NULL, "x", out, sizeof out,
-                                   NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), NULL, "x", out, sizeof out,
+                                NULL),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ini_get(V(client_cfg), "client", NULL, out,
-                                   sizeof out, NULL),
+    assert_int_equal(rl_ini_get(V(client_cfg), "client", NULL, out,
+                                sizeof out, NULL),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ini_get_bool(V(client_cfg), "client", "x", NULL,
-                                        NULL),
+    assert_int_equal(rl_ini_get_bool(V(client_cfg), "client", "x", NULL,
+                                     NULL),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ini_get_bool(V(client_cfg), NULL, "x", &b, NULL),
+    assert_int_equal(rl_ini_get_bool(V(client_cfg), NULL, "x", &b, NULL),
                      RUCIO_E_INVALID_ARG);
-    assert_false(rucio_ini_has_section(V(client_cfg), NULL));
+    assert_false(rl_ini_has_section(V(client_cfg), NULL));
 }
 
 
@@ -1007,15 +1007,15 @@ static void test_depth_limit_is_pythons(void **state)
 
     (void)state;
     len = depth_chain(10);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
                      RUCIO_OK);
     assert_string_equal(out, "%");
     len = depth_chain(11);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "d1", out, sizeof out, &err),
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_lookup(&ini, "s", "d1", out, sizeof out, &err),
                      RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
+    assert_int_equal(rl_ini_lookup(&ini, "s", "d0", out, sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_TOO_DEEP);
     assert_string_equal(out, "");
@@ -1050,21 +1050,21 @@ static void test_fan_out_is_linear(void **state)
 
     (void)state;
     len = fan_out(10, "\n");
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
                      RUCIO_OK);
     assert_string_equal(out, "");
     print_message("fan-out 10, 9 levels, empty leaves: %lu steps\n",
                   ini.steps);
     assert_true(ini.steps < 1000);
     /* The one-shot form too (before the index, this never returned). */
-    assert_int_equal(rucio_ini_get(big, len, "s", "f0", out, sizeof out,
-                                   &err),
+    assert_int_equal(rl_ini_get(big, len, "s", "f0", out, sizeof out,
+                                &err),
                      RUCIO_OK);
     /* Fan-out 2 with a leaf: 512 copies of it, as Python gives. */
     len = fan_out(2, "ab%%\n");
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
                      RUCIO_OK);
     assert_int_equal(strlen(out), 512 * 3);
     for (i = 0; i < 512 * 3; i += 3)
@@ -1081,17 +1081,17 @@ static void test_expansion_overflow(void **state)
 
     (void)state;
     len = fan_out(10, "x\n"); /* 10^9 bytes */
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
     memset(out, 'z', sizeof out);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
+    assert_int_equal(rl_ini_lookup(&ini, "s", "f0", out, sizeof out, &err),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
     assert_true(ini.steps < 1000);
     /* 10^3 bytes: fits in 1001, not in 1000. */
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "f6", out, 1001, &err),
+    assert_int_equal(rl_ini_lookup(&ini, "s", "f6", out, 1001, &err),
                      RUCIO_OK);
     assert_int_equal(strlen(out), 1000);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "f6", out, 1000, &err),
+    assert_int_equal(rl_ini_lookup(&ini, "s", "f6", out, 1000, &err),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
 }
@@ -1120,8 +1120,8 @@ static void test_work_is_bounded(void **state)
                        level + 1);
     }
     len = put_line(len, "a12 =\nb12 =\n"); /* empty: no overflow */
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
-    assert_int_equal(rucio_ini_lookup(&ini, "s", "a4", out, sizeof out, &err),
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_lookup(&ini, "s", "a4", out, sizeof out, &err),
                      RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_TOO_COSTLY);
     assert_true(ini.steps <= RUCIO_INI_STEPS_MAX + 1024);
@@ -1154,34 +1154,34 @@ static void test_large_file(void **state)
     (void)state;
     print_message("large file: %zu bytes, %d sections\n", len, sections);
     assert_true(len > 15 * 1024 && len < 16 * 1024);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
     assert_int_equal(ini.count, (size_t)sections * 13 + 1);
     for (s = 0; s < sections; s++) {
         char name[16];
         snprintf(name, sizeof name, "site_%03d", s);
-        assert_true(rucio_ini_has(&ini, name));
+        assert_true(rl_ini_has(&ini, name));
         for (k = 0; k < 11; k++) {
             char key[16];
             snprintf(key, sizeof key, "KEY_%02d", k);
             snprintf(want, sizeof want, "value %03d", s);
-            assert_int_equal(rucio_ini_lookup(&ini, name, key, out,
-                                              sizeof out, &err),
+            assert_int_equal(rl_ini_lookup(&ini, name, key, out,
+                                           sizeof out, &err),
                              RUCIO_OK);
             assert_string_equal(out, want);
         }
         snprintf(want, sizeof want, "value %03d/d7/%d", s, s);
-        assert_int_equal(rucio_ini_lookup(&ini, name, "ref", out, sizeof out,
-                                          &err),
+        assert_int_equal(rl_ini_lookup(&ini, name, "ref", out, sizeof out,
+                                       &err),
                          RUCIO_OK);
         assert_string_equal(out, want);
-        assert_int_equal(rucio_ini_lookup(&ini, name, "key_11", out,
-                                          sizeof out, &err),
+        assert_int_equal(rl_ini_lookup(&ini, name, "key_11", out,
+                                       sizeof out, &err),
                          RUCIO_E_MISSING_PARAM);
     }
-    assert_false(rucio_ini_has(&ini, "site_999"));
+    assert_false(rl_ini_has(&ini, "site_999"));
     /* Checks still span the whole file: a repeat at its end is found. */
     len = put_line(len, "[site_%03d]\n", sections / 2);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_DUPLICATE_SECTION);
     assert_int_equal(err.line, (unsigned long)sections * 15 + 3);
 }
@@ -1196,9 +1196,9 @@ static void test_index_full(void **state)
     (void)state;
     for (k = 0; k < RUCIO_INI_ENTRIES_MAX - 1; k++)
         len = put_line(len, "k%d = %d\n", k, k);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_OK);
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_OK);
     len = put_line(len, "last = %d\n", k);
-    assert_int_equal(rucio_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
+    assert_int_equal(rl_ini_parse(&ini, big, len, &err), RUCIO_E_CONFIG);
     assert_int_equal(err.problem, RUCIO_INI_TOO_MANY_ENTRIES);
     assert_int_equal(err.line, RUCIO_INI_ENTRIES_MAX + 1);
 }

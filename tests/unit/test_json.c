@@ -28,34 +28,34 @@ typedef struct parsed {
 
 static void parse_ok(parsed *p, const char *text, size_t len)
 {
-    assert_int_equal(rucio_json_parse(&p->doc, text, len, p->tokens,
-                                      MAX_TOKENS),
+    assert_int_equal(rl_json_parse(&p->doc, text, len, p->tokens,
+                                   MAX_TOKENS),
                      RUCIO_OK);
 }
 
 /* The string member `key` of the top-level object, unescaped into p->buf. */
 static const char *member_string(parsed *p, const char *key)
 {
-    int tok = rucio_json_object_get(&p->doc, 0, key);
+    int tok = rl_json_object_get(&p->doc, 0, key);
 
-    assert_int_equal(rucio_json_get_string(&p->doc, tok, p->buf,
-                                           sizeof p->buf, &p->len),
+    assert_int_equal(rl_json_get_string(&p->doc, tok, p->buf,
+                                        sizeof p->buf, &p->len),
                      RUCIO_OK);
     return p->buf;
 }
 
-/* rucio_json_get_int64 of member `key` of the top-level object. */
+/* rl_json_get_int64 of member `key` of the top-level object. */
 static rucio_status member_int(const parsed *p, const char *key, int64_t *v)
 {
-    return rucio_json_get_int64(&p->doc,
-                                rucio_json_object_get(&p->doc, 0, key), v);
+    return rl_json_get_int64(&p->doc,
+                             rl_json_object_get(&p->doc, 0, key), v);
 }
 
 /* The type of element `index` of array token `array`. */
 static rucio_json_type element_type(const parsed *p, int array, size_t index)
 {
-    return rucio_json_type_of(&p->doc,
-                              rucio_json_array_get(&p->doc, array, index));
+    return rl_json_type_of(&p->doc,
+                           rl_json_array_get(&p->doc, array, index));
 }
 
 /* ---- real server bodies ---------------------------------------------- */
@@ -69,11 +69,11 @@ static void test_ping_body(void **state)
     (void)state;
     parse_ok(&p, V(body));
     assert_int_equal(p.doc.count, 3);
-    assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_OBJECT);
+    assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_OBJECT);
     assert_string_equal(member_string(&p, "version"), "41.5.1");
     assert_int_equal(p.len, 6);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "Version"), -1);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "versio"), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "Version"), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "versio"), -1);
 }
 
 /* GET /accounts/<account>: json.dumps default separators ", " and ": ",
@@ -98,19 +98,19 @@ static void test_account_body(void **state)
                         "2026-11-29T09:19:38");
     assert_string_equal(member_string(&p, "updated_at"),
                         "2026-11-29T09:19:38");
-    email = rucio_json_object_get(&p.doc, 0, "email");
+    email = rl_json_object_get(&p.doc, 0, "email");
     assert_true(email > 0);
-    assert_true(rucio_json_is_null(&p.doc, email));
-    assert_int_equal(rucio_json_type_of(&p.doc, email), RUCIO_JSON_NULL);
-    assert_int_equal(rucio_json_get_string(&p.doc, email, p.buf,
-                                           sizeof p.buf, NULL),
+    assert_true(rl_json_is_null(&p.doc, email));
+    assert_int_equal(rl_json_type_of(&p.doc, email), RUCIO_JSON_NULL);
+    assert_int_equal(rl_json_get_string(&p.doc, email, p.buf,
+                                        sizeof p.buf, NULL),
                      RUCIO_E_JSON);
-    assert_true(rucio_json_is_null(&p.doc,
-                                   rucio_json_object_get(&p.doc, 0,
-                                                         "deleted_at")));
-    assert_false(rucio_json_is_null(&p.doc,
-                                    rucio_json_object_get(&p.doc, 0,
-                                                          "account")));
+    assert_true(rl_json_is_null(&p.doc,
+                                rl_json_object_get(&p.doc, 0,
+                                                   "deleted_at")));
+    assert_false(rl_json_is_null(&p.doc,
+                                 rl_json_object_get(&p.doc, 0,
+                                                    "account")));
 }
 
 /* The body of every Rucio error response (generate_http_error_flask). */
@@ -160,15 +160,15 @@ static void test_account_list(void **state)
 
     (void)state;
     parse_ok(&p, V(body));
-    assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_ARRAY);
-    second = rucio_json_array_get(&p.doc, 0, 1);
-    assert_int_equal(rucio_json_get_string(&p.doc, second, p.buf,
-                                           sizeof p.buf, NULL),
+    assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_ARRAY);
+    second = rl_json_array_get(&p.doc, 0, 1);
+    assert_int_equal(rl_json_get_string(&p.doc, second, p.buf,
+                                        sizeof p.buf, NULL),
                      RUCIO_OK);
     assert_string_equal(p.buf, "bob");
-    assert_true(rucio_json_array_get(&p.doc, 0, 2) > 0);
-    assert_int_equal(rucio_json_array_get(&p.doc, 0, 3), -1);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "alice"), -1);
+    assert_true(rl_json_array_get(&p.doc, 0, 2) > 0);
+    assert_int_equal(rl_json_array_get(&p.doc, 0, 3), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "alice"), -1);
 }
 
 /* ---- structure and lookups ------------------------------------------- */
@@ -185,27 +185,27 @@ static void test_nested_lookup(void **state)
     parse_ok(&p, V(body));
     /* A key nested deeper is not a member of the outer object. */
     assert_string_equal(member_string(&p, "c"), "top");
-    a = rucio_json_object_get(&p.doc, 0, "a");
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "b"), -1);
-    b = rucio_json_object_get(&p.doc, a, "b");
-    assert_int_equal(rucio_json_type_of(&p.doc, b), RUCIO_JSON_ARRAY);
-    elem = rucio_json_array_get(&p.doc, b, 1);
-    c = rucio_json_object_get(&p.doc, elem, "c");
-    assert_int_equal(rucio_json_get_string(&p.doc, c, p.buf, sizeof p.buf,
-                                           NULL),
+    a = rl_json_object_get(&p.doc, 0, "a");
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "b"), -1);
+    b = rl_json_object_get(&p.doc, a, "b");
+    assert_int_equal(rl_json_type_of(&p.doc, b), RUCIO_JSON_ARRAY);
+    elem = rl_json_array_get(&p.doc, b, 1);
+    c = rl_json_object_get(&p.doc, elem, "c");
+    assert_int_equal(rl_json_get_string(&p.doc, c, p.buf, sizeof p.buf,
+                                        NULL),
                      RUCIO_OK);
     assert_string_equal(p.buf, "deep");
     assert_int_equal(element_type(&p, b, 2), RUCIO_JSON_ARRAY);
-    assert_int_equal(rucio_json_array_get(&p.doc, b, 3), -1);
-    assert_int_equal(rucio_json_type_of(&p.doc,
-                                        rucio_json_object_get(&p.doc, a, "x")),
+    assert_int_equal(rl_json_array_get(&p.doc, b, 3), -1);
+    assert_int_equal(rl_json_type_of(&p.doc,
+                                     rl_json_object_get(&p.doc, a, "x")),
                      RUCIO_JSON_OBJECT);
-    e = rucio_json_object_get(&p.doc, 0, "e");
-    inner = rucio_json_array_get(&p.doc, e, 1);
+    e = rl_json_object_get(&p.doc, 0, "e");
+    inner = rl_json_array_get(&p.doc, e, 1);
     assert_int_equal(element_type(&p, inner, 0), RUCIO_JSON_TRUE);
     assert_int_equal(element_type(&p, inner, 1), RUCIO_JSON_FALSE);
     assert_int_equal(element_type(&p, inner, 2), RUCIO_JSON_NONE);
-    assert_int_equal(element_type(&p, rucio_json_array_get(&p.doc, e, 0), 0),
+    assert_int_equal(element_type(&p, rl_json_array_get(&p.doc, e, 0), 0),
                      RUCIO_JSON_NONE);
 }
 
@@ -233,15 +233,15 @@ static void test_key_matching(void **state)
     assert_int_equal(member_int(&p, "", &v), RUCIO_OK);
     assert_int_equal(v, 6);
     /* The escaped spelling is not the name. */
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "a\\u0062"), -1);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "a"), -1);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, "abc"), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "a\\u0062"), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "a"), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, "abc"), -1);
     /* A key that ends where a two-byte character of the name begins must
      * not be read past its end (the sanitizers see the exact allocation). */
     short_key = malloc(4);
     assert_non_null(short_key);
     memcpy(short_key, "caf", 4);
-    assert_int_equal(rucio_json_object_get(&p.doc, 0, short_key), -1);
+    assert_int_equal(rl_json_object_get(&p.doc, 0, short_key), -1);
     free(short_key);
 }
 
@@ -254,19 +254,19 @@ static void test_top_level_scalars(void **state)
 
     (void)state;
     parse_ok(&p, V("42"));
-    assert_int_equal(rucio_json_get_int64(&p.doc, 0, &v), RUCIO_OK);
+    assert_int_equal(rl_json_get_int64(&p.doc, 0, &v), RUCIO_OK);
     assert_int_equal(v, 42);
     parse_ok(&p, V(" \t-7\r\n"));
-    assert_int_equal(rucio_json_get_int64(&p.doc, 0, &v), RUCIO_OK);
+    assert_int_equal(rl_json_get_int64(&p.doc, 0, &v), RUCIO_OK);
     assert_int_equal(v, -7);
     parse_ok(&p, V("true"));
-    assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_TRUE);
+    assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_TRUE);
     parse_ok(&p, V("null "));
-    assert_true(rucio_json_is_null(&p.doc, 0));
+    assert_true(rl_json_is_null(&p.doc, 0));
     parse_ok(&p, V("\"s\""));
-    assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_STRING);
+    assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_STRING);
     parse_ok(&p, V("0.5e-3"));
-    assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_NUMBER);
+    assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_NUMBER);
     assert_int_equal(p.doc.count, 1);
 }
 
@@ -395,12 +395,12 @@ static void test_invalid_documents(void **state)
     (void)state;
     for (i = 0; i < sizeof bad_docs / sizeof bad_docs[0]; i++) {
         print_message("invalid[%zu]\n", i);
-        assert_int_equal(rucio_json_parse(&p.doc, bad_docs[i].text,
-                                          bad_docs[i].len, p.tokens,
-                                          MAX_TOKENS),
+        assert_int_equal(rl_json_parse(&p.doc, bad_docs[i].text,
+                                       bad_docs[i].len, p.tokens,
+                                       MAX_TOKENS),
                          RUCIO_E_JSON);
         /* A failed parse leaves nothing to look up. */
-        assert_int_equal(rucio_json_type_of(&p.doc, 0), RUCIO_JSON_NONE);
+        assert_int_equal(rl_json_type_of(&p.doc, 0), RUCIO_JSON_NONE);
     }
 }
 
@@ -414,15 +414,15 @@ static void test_token_overflow(void **state)
     rucio_json doc;
 
     (void)state;
-    assert_int_equal(rucio_json_parse(&doc, V(body), tokens, 6),
+    assert_int_equal(rl_json_parse(&doc, V(body), tokens, 6),
                      RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_json_type_of(&doc, 0), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_parse(&doc, V(body), tokens, 7), RUCIO_OK);
+    assert_int_equal(rl_json_type_of(&doc, 0), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_parse(&doc, V(body), tokens, 7), RUCIO_OK);
     assert_int_equal(doc.count, 7);
     /* A bare scalar needs one token too. */
-    assert_int_equal(rucio_json_parse(&doc, V("7"), tokens, 0),
+    assert_int_equal(rl_json_parse(&doc, V("7"), tokens, 0),
                      RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_json_parse(NULL, V("7"), tokens, 1),
+    assert_int_equal(rl_json_parse(NULL, V("7"), tokens, 1),
                      RUCIO_E_INVALID_ARG);
 }
 
@@ -437,25 +437,25 @@ static void test_unescape_overflow(void **state)
 
     (void)state;
     parse_ok(&p, V(body));
-    v = rucio_json_object_get(&p.doc, 0, "v");
+    v = rl_json_object_get(&p.doc, 0, "v");
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_json_get_string(&p.doc, v, out, 6, &len),
+    assert_int_equal(rl_json_get_string(&p.doc, v, out, 6, &len),
                      RUCIO_E_NO_SPACE);
     assert_int_equal(len, 6);        /* the size needed, without the NUL */
     assert_string_equal(out, "");
-    assert_int_equal(rucio_json_get_string(&p.doc, v, out, 7, &len), RUCIO_OK);
+    assert_int_equal(rl_json_get_string(&p.doc, v, out, 7, &len), RUCIO_OK);
     assert_string_equal(out, "41.5.1");
     /* "Café" is 5 bytes: the two-byte é must not be half written. */
-    w = rucio_json_object_get(&p.doc, 0, "w");
+    w = rl_json_object_get(&p.doc, 0, "w");
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_json_get_string(&p.doc, w, out, 5, &len),
+    assert_int_equal(rl_json_get_string(&p.doc, w, out, 5, &len),
                      RUCIO_E_NO_SPACE);
     assert_int_equal(len, 5);
     assert_string_equal(out, "");
-    assert_int_equal(rucio_json_get_string(&p.doc, w, out, 6, &len), RUCIO_OK);
+    assert_int_equal(rl_json_get_string(&p.doc, w, out, 6, &len), RUCIO_OK);
     assert_string_equal(out, "Caf\xc3\xa9");
     /* Size query: no buffer at all. */
-    assert_int_equal(rucio_json_get_string(&p.doc, w, NULL, 0, &len),
+    assert_int_equal(rl_json_get_string(&p.doc, w, NULL, 0, &len),
                      RUCIO_E_NO_SPACE);
     assert_int_equal(len, 5);
 }
@@ -471,8 +471,8 @@ static void test_unescape_all_escapes(void **state)
 
     (void)state;
     parse_ok(&p, V(body));
-    assert_int_equal(rucio_json_get_string(&p.doc, 1, p.buf, sizeof p.buf,
-                                           &p.len),
+    assert_int_equal(rl_json_get_string(&p.doc, 1, p.buf, sizeof p.buf,
+                                        &p.len),
                      RUCIO_OK);
     assert_int_equal(p.len, sizeof expected - 1);
     assert_memory_equal(p.buf, expected, sizeof expected);
@@ -487,23 +487,23 @@ static void test_wrong_types(void **state)
     (void)state;
     parse_ok(&p, V(body));
     assert_int_equal(member_int(&p, "s", &v), RUCIO_E_JSON);
-    assert_int_equal(rucio_json_get_string(&p.doc,
-                                           rucio_json_object_get(&p.doc, 0,
-                                                                 "n"),
+    assert_int_equal(rl_json_get_string(&p.doc,
+                                        rl_json_object_get(&p.doc, 0,
+                                                           "n"),
                                            p.buf, sizeof p.buf, NULL),
                      RUCIO_E_JSON);
-    assert_int_equal(rucio_json_get_string(&p.doc, -1, p.buf, sizeof p.buf,
-                                           NULL),
+    assert_int_equal(rl_json_get_string(&p.doc, -1, p.buf, sizeof p.buf,
+                                        NULL),
                      RUCIO_E_JSON);
-    assert_int_equal(rucio_json_get_int64(&p.doc, 99, &v), RUCIO_E_JSON);
+    assert_int_equal(rl_json_get_int64(&p.doc, 99, &v), RUCIO_E_JSON);
     assert_int_equal(v, 99);
-    assert_int_equal(rucio_json_type_of(&p.doc, -1), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_type_of(&p.doc, p.doc.count), RUCIO_JSON_NONE);
-    assert_int_equal(rucio_json_object_get(&p.doc, 2, "s"), -1);
-    assert_int_equal(rucio_json_array_get(&p.doc, 0, 0), -1);
-    assert_int_equal(rucio_json_object_get(&p.doc,
-                                           rucio_json_object_get(&p.doc, 0,
-                                                                 "o"),
+    assert_int_equal(rl_json_type_of(&p.doc, -1), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_type_of(&p.doc, p.doc.count), RUCIO_JSON_NONE);
+    assert_int_equal(rl_json_object_get(&p.doc, 2, "s"), -1);
+    assert_int_equal(rl_json_array_get(&p.doc, 0, 0), -1);
+    assert_int_equal(rl_json_object_get(&p.doc,
+                                        rl_json_object_get(&p.doc, 0,
+                                                           "o"),
                                            "s"),
                      -1);
 }

@@ -19,7 +19,7 @@ static void converts(const char *utf8, const char *want)
     char out[64];
     size_t at = 99;
 
-    assert_int_equal(rucio_latin1_from_utf8(utf8, out, sizeof out, &at),
+    assert_int_equal(rl_latin1_from_utf8(utf8, out, sizeof out, &at),
                      RUCIO_LATIN1_OK);
     assert_string_equal(out, want);
     assert_int_equal(at, 0);
@@ -32,7 +32,7 @@ static void refuses(const char *utf8, rucio_latin1_result want,
     size_t at = 99, i;
 
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_latin1_from_utf8(utf8, out, sizeof out, &at), want);
+    assert_int_equal(rl_latin1_from_utf8(utf8, out, sizeof out, &at), want);
     assert_int_equal(at, want_offset);
     for (i = 0; i < sizeof out; i++)
         assert_int_equal(out[i], 0);
@@ -93,18 +93,18 @@ static void test_no_space(void **state)
 
     (void)state;
     /* Three Latin-1 bytes and the NUL fit in four, from six UTF-8 bytes. */
-    assert_int_equal(rucio_latin1_from_utf8("\xc3\xa9\xc3\xa9\xc3\xa9", out,
-                                            sizeof out, &at),
+    assert_int_equal(rl_latin1_from_utf8("\xc3\xa9\xc3\xa9\xc3\xa9", out,
+                                         sizeof out, &at),
                      RUCIO_LATIN1_OK);
     assert_string_equal(out, "\xe9\xe9\xe9");
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_latin1_from_utf8("abcd", out, sizeof out, &at),
+    assert_int_equal(rl_latin1_from_utf8("abcd", out, sizeof out, &at),
                      RUCIO_LATIN1_NO_SPACE);
     assert_int_equal(at, 3);
     assert_memory_equal(out, "\0\0\0\0", 4);
-    assert_int_equal(rucio_latin1_from_utf8("", out, 0, NULL),
+    assert_int_equal(rl_latin1_from_utf8("", out, 0, NULL),
                      RUCIO_LATIN1_NO_SPACE);
-    assert_int_equal(rucio_latin1_from_utf8(NULL, out, sizeof out, NULL),
+    assert_int_equal(rl_latin1_from_utf8(NULL, out, sizeof out, NULL),
                      RUCIO_LATIN1_NO_SPACE);
 }
 
@@ -116,7 +116,7 @@ static void test_same_size_suffices(void **state)
 
     (void)state;
     assert_int_equal(strlen(in) + 1, sizeof out);
-    assert_int_equal(rucio_latin1_from_utf8(in, out, sizeof out, NULL),
+    assert_int_equal(rl_latin1_from_utf8(in, out, sizeof out, NULL),
                      RUCIO_LATIN1_OK);
     assert_string_equal(out, "\xe4" "b\xa3" "c");
 }

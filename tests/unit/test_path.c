@@ -1,5 +1,5 @@
 /*
- * Unit tests for rucio_expand_path and rucio_path_absolute
+ * Unit tests for rl_expand_path and rl_path_absolute
  * (src/rucio/path.c): Rucio's _expand_path reproduced under a scripted
  * environment, home directory and working directory, with every expected
  * value computed by CPython under the same conditions.
@@ -269,7 +269,7 @@ static void run_cases(const path_case *cases, size_t count)
         const rucio_port *port = make_port(&sp, cases[i].env, cases[i].cwd);
         print_message("case %zu: '%s'\n", i, cases[i].in);
         memset(out, 'x', sizeof out);
-        assert_int_equal(rucio_expand_path(port, cases[i].in, out, sizeof out),
+        assert_int_equal(rl_expand_path(port, cases[i].in, out, sizeof out),
                          RUCIO_OK);
         assert_string_equal(out, cases[i].expect);
     }
@@ -309,12 +309,12 @@ static void test_no_working_directory(void **state)
     (void)state;
     run_cases(no_cwd_cases, sizeof no_cwd_cases / sizeof no_cwd_cases[0]);
     /* A NULL port is "nothing known" too. */
-    assert_int_equal(rucio_expand_path(NULL, "$V/~/x/../y", out, sizeof out),
+    assert_int_equal(rl_expand_path(NULL, "$V/~/x/../y", out, sizeof out),
                      RUCIO_OK);
     assert_string_equal(out, "$V/~/y");
     /* normpath("") is ".", one byte longer than its input. */
-    assert_int_equal(rucio_path_absolute(NULL, "", out, 1), RUCIO_E_NO_SPACE);
-    assert_int_equal(rucio_path_absolute(NULL, "", out, 2), RUCIO_OK);
+    assert_int_equal(rl_path_absolute(NULL, "", out, 1), RUCIO_E_NO_SPACE);
+    assert_int_equal(rl_path_absolute(NULL, "", out, 2), RUCIO_OK);
     assert_string_equal(out, ".");
 }
 
@@ -328,10 +328,10 @@ static void test_cwd_failure(void **state)
 
     (void)state;
     memset(out, 'x', sizeof out);
-    assert_int_equal(rucio_expand_path(port, "rel", out, sizeof out),
+    assert_int_equal(rl_expand_path(port, "rel", out, sizeof out),
                      RUCIO_E_FILE);
     assert_string_equal(out, "");
-    assert_int_equal(rucio_expand_path(port, "~/x", out, sizeof out),
+    assert_int_equal(rl_expand_path(port, "~/x", out, sizeof out),
                      RUCIO_OK);
     assert_string_equal(out, "/home/alice/x");
 }
@@ -358,15 +358,15 @@ static void test_path_absolute(void **state)
 
     (void)state;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(rucio_path_absolute(port, cases[i].in, out,
-                                             sizeof out),
+        assert_int_equal(rl_path_absolute(port, cases[i].in, out,
+                                          sizeof out),
                          RUCIO_OK);
         assert_string_equal(out, cases[i].expect);
     }
-    assert_int_equal(rucio_path_absolute(port, "/abc", out, 4),
+    assert_int_equal(rl_path_absolute(port, "/abc", out, 4),
                      RUCIO_E_NO_SPACE);
     assert_string_equal(out, "");
-    assert_int_equal(rucio_path_absolute(port, "/abc", out, 5), RUCIO_OK);
+    assert_int_equal(rl_path_absolute(port, "/abc", out, 5), RUCIO_OK);
     assert_string_equal(out, "/abc");
 }
 
@@ -389,7 +389,7 @@ static void sweep_capacities(env_id env, cwd_id cwd, const char *in,
         rucio_status st;
 
         assert_non_null(out);
-        st = rucio_expand_path(port, in, out, cap);
+        st = rl_expand_path(port, in, out, cap);
         if (st == RUCIO_OK) {
             assert_string_equal(out, expect);
             fitted = 1;
@@ -430,7 +430,7 @@ static void test_empty_variable_name(void **state)
 
     (void)state;
     sp.env = env;
-    assert_int_equal(rucio_expand_path(port, "${}/$", out, sizeof out),
+    assert_int_equal(rl_expand_path(port, "${}/$", out, sizeof out),
                      RUCIO_OK);
     assert_string_equal(out, "/${}/$");
 }
@@ -440,11 +440,11 @@ static void test_invalid_arguments(void **state)
     char out[8];
 
     (void)state;
-    assert_int_equal(rucio_expand_path(NULL, NULL, out, sizeof out),
+    assert_int_equal(rl_expand_path(NULL, NULL, out, sizeof out),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_expand_path(NULL, "/x", NULL, 8),
+    assert_int_equal(rl_expand_path(NULL, "/x", NULL, 8),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_path_absolute(NULL, NULL, out, sizeof out),
+    assert_int_equal(rl_path_absolute(NULL, NULL, out, sizeof out),
                      RUCIO_E_INVALID_ARG);
 }
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for rucio_ssh_sign: byte-for-byte equality with the Python
+ * Unit tests for rl_ssh_sign: byte-for-byte equality with the Python
  * client's ssh_sign, the blob framing and an independent mbedTLS
  * verification against the public key ssh-keygen wrote, and the refusal
  * of every key that is not supported or cannot be parsed, including an
@@ -591,8 +591,8 @@ static rucio_status sign_with_seed(const char *key, size_t key_len,
     test_rng rng;
 
     rng.state = seed;
-    return rucio_ssh_sign(key, key_len, m->text, m->len, test_rng_fill, &rng,
-                          out, cap, out_len);
+    return rl_ssh_sign(key, key_len, m->text, m->len, test_rng_fill, &rng,
+                       out, cap, out_len);
 }
 
 static rucio_status sign_challenge(const char *key, size_t key_len, char *out)
@@ -1360,21 +1360,21 @@ static void test_bad_arguments(void **state)
     size_t n;
 
     (void)state;
-    assert_int_equal(rucio_ssh_sign(NULL, 10, "m", 1, test_rng_fill, &rng, out,
-                                    sizeof out, &n),
+    assert_int_equal(rl_ssh_sign(NULL, 10, "m", 1, test_rng_fill, &rng, out,
+                                 sizeof out, &n),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ssh_sign(KEY(KEY_RSA2048_PEM), NULL, 1,
-                                    test_rng_fill, &rng, out, sizeof out, &n),
+    assert_int_equal(rl_ssh_sign(KEY(KEY_RSA2048_PEM), NULL, 1,
+                                 test_rng_fill, &rng, out, sizeof out, &n),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ssh_sign(KEY(KEY_RSA2048_PEM), "m", 1, NULL, NULL,
-                                    out, sizeof out, &n),
+    assert_int_equal(rl_ssh_sign(KEY(KEY_RSA2048_PEM), "m", 1, NULL, NULL,
+                                 out, sizeof out, &n),
                      RUCIO_E_INVALID_ARG);
-    assert_int_equal(rucio_ssh_sign(KEY(KEY_RSA2048_PEM), "m", 1,
-                                    test_rng_fill, &rng, NULL, 10, &n),
+    assert_int_equal(rl_ssh_sign(KEY(KEY_RSA2048_PEM), "m", 1,
+                                 test_rng_fill, &rng, NULL, 10, &n),
                      RUCIO_E_INVALID_ARG);
     /* No message at all is the empty message. */
-    assert_int_equal(rucio_ssh_sign(KEY(KEY_RSA2048_PEM), NULL, 0,
-                                    test_rng_fill, &rng, out, sizeof out, &n),
+    assert_int_equal(rl_ssh_sign(KEY(KEY_RSA2048_PEM), NULL, 0,
+                                 test_rng_fill, &rng, out, sizeof out, &n),
                      RUCIO_OK);
     assert_string_equal(out, expected_for(KEY_RSA2048_PEM, MSG_EMPTY));
 }
@@ -1385,8 +1385,8 @@ static void test_failing_rng(void **state)
     size_t n;
 
     (void)state;
-    assert_int_equal(rucio_ssh_sign(KEY(KEY_RSA2048_OPENSSH), "m", 1,
-                                    failing_rng, NULL, out, sizeof out, &n),
+    assert_int_equal(rl_ssh_sign(KEY(KEY_RSA2048_OPENSSH), "m", 1,
+                                 failing_rng, NULL, out, sizeof out, &n),
                      RUCIO_E_INVALID_ARG);
     assert_string_equal(out, "");
 }

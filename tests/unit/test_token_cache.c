@@ -86,8 +86,8 @@ static const char *tmp_dir(int slot, const char *rel, int make)
 static rucio_status cache_path(const char *account, const char *vo,
                                const char *override)
 {
-    return rucio_token_cache_path(&W.sp.port, account, vo, override, W.path,
-                                  sizeof W.path);
+    return rl_token_cache_path(&W.sp.port, account, vo, override, W.path,
+                               sizeof W.path);
 }
 
 static void expect_path(const char *account, const char *vo,
@@ -192,8 +192,8 @@ static void test_path_too_long_for_buffer(void **state)
     (void)state;
     set_env("TMPDIR", W.tmp);
     set_env("LOGNAME", "alice");
-    assert_int_not_equal(rucio_token_cache_path(&W.sp.port, "root", "def",
-                                                NULL, small, sizeof small),
+    assert_int_not_equal(rl_token_cache_path(&W.sp.port, "root", "def",
+                                             NULL, small, sizeof small),
                          RUCIO_OK);
 }
 
@@ -293,7 +293,7 @@ static void test_write_creates_dirs_0700_and_file_0600(void **state)
     set_env("LOGNAME", "alice");
     assert_int_equal(cache_path("root", "def", NULL), RUCIO_OK);
     assert_int_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "tok-1", NULL), RUCIO_OK);
+        rl_token_cache_write(&W.sp.port, W.path, "tok-1", NULL), RUCIO_OK);
     snprintf(parent, sizeof parent, "%s/alice", W.tmp);
     snprintf(dir, sizeof dir, "%s/alice/.rucio_alice", W.tmp);
     assert_int_equal(mode_of(parent), 0700); /* every created level */
@@ -315,11 +315,11 @@ static void test_write_replaces_atomically(void **state)
     snprintf(dir, sizeof dir, "%s/d", W.tmp);
     snprintf(W.path, sizeof W.path, "%s/d/token", W.tmp);
     assert_int_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "old-token", NULL),
+        rl_token_cache_write(&W.sp.port, W.path, "old-token", NULL),
         RUCIO_OK);
     assert_int_equal(chmod(W.path, 0644), 0);
     assert_int_equal(stat(W.path, &before), 0);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "new", NULL),
+    assert_int_equal(rl_token_cache_write(&W.sp.port, W.path, "new", NULL),
                      RUCIO_OK);
     assert_int_equal(stat(W.path, &after), 0);
     assert_true(before.st_ino != after.st_ino);
@@ -335,7 +335,7 @@ static void test_write_into_existing_directory(void **state)
     (void)state;
     tmp_dir(0, "shared", 1);
     snprintf(W.path, sizeof W.path, "%s/token", W.scratch[0]);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path, "t", NULL),
+    assert_int_equal(rl_token_cache_write(&W.sp.port, W.path, "t", NULL),
                      RUCIO_OK);
     assert_int_equal(mode_of(W.scratch[0]), 0755);
     assert_int_equal(mode_of(W.path), 0600);
@@ -348,7 +348,7 @@ static void test_write_fails_where_no_directory_can_be(void **state)
     rt_write_file(W.scratch[0], "x", 0644);
     snprintf(W.path, sizeof W.path, "%s/sub/token", W.scratch[0]);
     assert_int_not_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "t", NULL), RUCIO_OK);
+        rl_token_cache_write(&W.sp.port, W.path, "t", NULL), RUCIO_OK);
 }
 
 static void read_expect(const char *content, rucio_status status,
@@ -359,8 +359,8 @@ static void read_expect(const char *content, rucio_status status,
     snprintf(W.path, sizeof W.path, "%s/token", W.tmp);
     rt_write_file(W.path, content, 0600);
     memset(got, 'x', sizeof got);
-    assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, got,
-                                            sizeof got, NULL),
+    assert_int_equal(rl_token_cache_read(&W.sp.port, W.path, got,
+                                         sizeof got, NULL),
                      status);
     if (status == RUCIO_OK)
         assert_string_equal(got, token);
@@ -383,8 +383,8 @@ static void test_read_empty_or_missing_is_none(void **state)
     read_expect("", RUCIO_E_FILE, NULL);
     read_expect("\nafter an empty first line", RUCIO_E_FILE, NULL);
     snprintf(W.path, sizeof W.path, "%s/missing", W.tmp);
-    assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, got,
-                                            sizeof got, NULL),
+    assert_int_equal(rl_token_cache_read(&W.sp.port, W.path, got,
+                                         sizeof got, NULL),
                      RUCIO_E_FILE);
 }
 
@@ -430,7 +430,7 @@ static rucio_status read_cache(char *got, size_t cap, rucio_file_check *check)
 
     memset(got, 'x', cap);
     alarm(5);
-    st = rucio_token_cache_read(&W.sp.port, W.path, got, cap, check);
+    st = rl_token_cache_read(&W.sp.port, W.path, got, cap, check);
     alarm(0);
     return st;
 }
@@ -451,8 +451,8 @@ static void expect_write_refused(rucio_file_problem problem, unsigned level)
 {
     rucio_file_check check;
 
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path,
-                                             "victim-token", &check),
+    assert_int_equal(rl_token_cache_write(&W.sp.port, W.path,
+                                          "victim-token", &check),
                      RUCIO_E_FILE);
     assert_int_equal(check.problem, problem);
     assert_int_equal(check.level, level);
@@ -464,7 +464,7 @@ static void test_umask_000_still_makes_0700(void **state)
     alice_cache();
     umask(0);
     assert_int_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
+        rl_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
     assert_int_equal(mode_of(dir_user), 0700);
     assert_int_equal(mode_of(dir_cache), 0700);
     assert_int_equal(mode_of(W.path), 0600);
@@ -481,7 +481,7 @@ static void test_umask_000_override_parents_0700(void **state)
     snprintf(b, sizeof b, "%s/a/b", W.tmp);
     snprintf(W.path, sizeof W.path, "%s/a/b/token", W.tmp);
     assert_int_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
+        rl_token_cache_write(&W.sp.port, W.path, "tok", NULL), RUCIO_OK);
     assert_int_equal(mode_of(a), 0700);
     assert_int_equal(mode_of(b), 0700);
     assert_int_equal(mode_of(W.path), 0600);
@@ -497,7 +497,7 @@ static void test_fifo_never_blocks(void **state)
     expect_refused(RUCIO_FILE_WRONG_TYPE, 0);
     /* Our own directory: the next token simply replaces the FIFO. */
     assert_int_equal(
-        rucio_token_cache_write(&W.sp.port, W.path, "fresh", NULL), RUCIO_OK);
+        rl_token_cache_write(&W.sp.port, W.path, "fresh", NULL), RUCIO_OK);
     assert_int_equal(read_cache(got, sizeof got, NULL), RUCIO_OK);
     assert_string_equal(got, "fresh");
 }
@@ -629,23 +629,23 @@ static void test_override_in_shared_directory_not_used(void **state)
 static void test_private_dirs_of_paths(void **state)
 {
     (void)state;
-    assert_int_equal(rucio_token_cache_private_dirs(
+    assert_int_equal(rl_token_cache_private_dirs(
                          "/t/alice/.rucio_alice/auth_token_for_account_r"),
                      2);
-    assert_int_equal(rucio_token_cache_private_dirs(
+    assert_int_equal(rl_token_cache_private_dirs(
                          "/t/alice/.rucio_alice@atlas/auth_token_for_x"),
                      2);
-    assert_int_equal(rucio_token_cache_private_dirs("/t/bob/.rucio_alice/x"),
+    assert_int_equal(rl_token_cache_private_dirs("/t/bob/.rucio_alice/x"),
                      1);
-    assert_int_equal(rucio_token_cache_private_dirs("/t/al/.rucio_alice/x"),
+    assert_int_equal(rl_token_cache_private_dirs("/t/al/.rucio_alice/x"),
                      1);
     assert_int_equal(
-        rucio_token_cache_private_dirs("/t/alice/.rucio_alicex/x"), 1);
-    assert_int_equal(rucio_token_cache_private_dirs("/home/u/token"), 1);
-    assert_int_equal(rucio_token_cache_private_dirs("token"), 1);
-    assert_int_equal(rucio_private_path_len("/a/b/c", 0), 6);
-    assert_int_equal(rucio_private_path_len("/a/b/c", 1), 4);
-    assert_int_equal(rucio_private_path_len("/a/b/c", 2), 2);
+        rl_token_cache_private_dirs("/t/alice/.rucio_alicex/x"), 1);
+    assert_int_equal(rl_token_cache_private_dirs("/home/u/token"), 1);
+    assert_int_equal(rl_token_cache_private_dirs("token"), 1);
+    assert_int_equal(rl_private_path_len("/a/b/c", 0), 6);
+    assert_int_equal(rl_private_path_len("/a/b/c", 1), 4);
+    assert_int_equal(rl_private_path_len("/a/b/c", 2), 2);
 }
 
 /* ---- interoperability with the real Python client ---------------------- */
@@ -796,8 +796,8 @@ static void test_python_writes_c_reads(void **state)
                      0);
     assert_int_equal(cache_path("root", "atlas", NULL), RUCIO_OK);
     assert_string_equal(W.path, python_path);
-    assert_int_equal(rucio_token_cache_read(&W.sp.port, W.path, token,
-                                            sizeof token, NULL),
+    assert_int_equal(rl_token_cache_read(&W.sp.port, W.path, token,
+                                         sizeof token, NULL),
                      RUCIO_OK);
     assert_string_equal(token, "root-ddmlab-unknown-0f1e2d3c");
     snprintf(dir, sizeof dir, "%s/alice/.rucio_alice@atlas", W.tmp);
@@ -815,8 +815,8 @@ static void test_c_writes_python_reads(void **state)
     set_env("TMPDIR", W.tmp);
     set_env("LOGNAME", "bob");
     assert_int_equal(cache_path(NULL, "def", NULL), RUCIO_OK);
-    assert_int_equal(rucio_token_cache_write(&W.sp.port, W.path,
-                                             "root-ddmlab-unknown-99aa", NULL),
+    assert_int_equal(rl_token_cache_write(&W.sp.port, W.path,
+                                          "root-ddmlab-unknown-99aa", NULL),
                      RUCIO_OK);
     assert_int_equal(run_python("read", NULL, "def", NULL, token, sizeof token),
                      0);
