@@ -31,19 +31,16 @@ rucio_auth_type rl_auth_type_from_name(const char *name)
 
 int rl_auth_type_built_in(rucio_auth_type type)
 {
-    switch (type) {
-    case RUCIO_AUTH_USERPASS:
-        return RUCIO_WITH_USERPASS;
-    case RUCIO_AUTH_X509:
-    case RUCIO_AUTH_X509_PROXY:
-        return RUCIO_WITH_X509;
-    case RUCIO_AUTH_SSH:
-        return RUCIO_WITH_SSH;
-    case RUCIO_AUTH_OIDC:
-        return RUCIO_WITH_OIDC;
-    default:
-        return 1; /* token; gss and none are refused on their own */
-    }
+    /* One bit per type; token always, gss and none are refused apart. */
+    const unsigned built_in =
+        (unsigned)RUCIO_WITH_USERPASS << RUCIO_AUTH_USERPASS |
+        (unsigned)RUCIO_WITH_X509 << RUCIO_AUTH_X509 |
+        (unsigned)RUCIO_WITH_X509 << RUCIO_AUTH_X509_PROXY |
+        (unsigned)RUCIO_WITH_SSH << RUCIO_AUTH_SSH |
+        (unsigned)RUCIO_WITH_OIDC << RUCIO_AUTH_OIDC |
+        1u << RUCIO_AUTH_NONE | 1u << RUCIO_AUTH_GSS | 1u << RUCIO_AUTH_TOKEN;
+
+    return (int)(built_in >> (unsigned)type & 1u);
 }
 
 void rl_auth_forget_token(rucio_client *c)
@@ -275,7 +272,7 @@ static rucio_bearer discovered_token(rucio_client *c)
 
 rucio_status rl_auth_ensure(rucio_client *c)
 {
-    rucio_bearer f = RUCIO_BEARER_NONE;
+    rucio_bearer f;
 
     if (c->credentials_error.status != RUCIO_OK) {
         c->error = c->credentials_error;

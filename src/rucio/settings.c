@@ -370,26 +370,13 @@ int rl_settings_use_https(const rucio_settings *settings)
 /* ca_cert option > X509_CERT_DIR (as is) > [client] ca_cert (expanded) >
  * the platform's CA bundle. An empty value means "do not verify" to the
  * Python client; here that needs the explicit insecure option. */
-static rucio_status resolve_ca(source *s)
+#if RUCIO_WITH_CERT_FILES
+static rucio_status resolve_ca_files(source *s)
 {
     rucio_settings *st = &s->c->settings;
-    const char *dir;
+    const char *dir = env(s, "X509_CERT_DIR");
     found f;
 
-    st->insecure = s->opt->insecure;
-    if (!rl_settings_use_https(st))
-        return RUCIO_OK;
-#if !RUCIO_WITH_CERT_FILES
-    (void)dir;
-    (void)f;
-    if (!s->opt->ca_cert && (s->opt->ca_mem || st->insecure))
-        return RUCIO_OK;
-    return fail(s, RUCIO_E_UNSUPPORTED, "ConfigurationError",
-                "this rucio-lite reads no certificate files "
-                "(RUCIO_WITH_CERT_FILES=0): give the trusted CA in memory "
-                "(ca_mem)");
-#else
-    dir = env(s, "X509_CERT_DIR");
     if (s->opt->ca_cert)
         f = copy_value(s, "ca_cert", s->opt->ca_cert, st->ca_cert,
                        sizeof st->ca_cert);
@@ -400,7 +387,26 @@ static rucio_status resolve_ca(source *s)
                                sizeof st->ca_cert)) == FOUND)
         return expand(s, st->ca_cert, sizeof st->ca_cert);
     return f == FAILED ? s->c->error.status : RUCIO_OK;
+}
+#else
+/* No CA files in this build: the CA in memory, or nothing to verify. */
+static rucio_status resolve_ca_files(source *s)
+{
+    if (!s->opt->ca_cert && (s->opt->ca_mem || s->opt->insecure))
+        return RUCIO_OK;
+    return fail(s, RUCIO_E_UNSUPPORTED, "ConfigurationError",
+                "this rucio-lite reads no certificate files "
+                "(RUCIO_WITH_CERT_FILES=0): give the trusted CA in memory "
+                "(ca_mem)");
+}
 #endif
+
+static rucio_status resolve_ca(source *s)
+{
+    s->c->settings.insecure = s->opt->insecure;
+    if (!rl_settings_use_https(&s->c->settings))
+        return RUCIO_OK;
+    return resolve_ca_files(s);
 }
 
 /* ---- credentials ------------------------------------------------------------ */
