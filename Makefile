@@ -117,17 +117,17 @@ rl_features = $(shell printf '\043include "rucio/build_config.h"\nRUCIO_FEATURE_
 # for build systems that take every file).
 rl_off = $(if $(filter $(1)=0,$(2)),$(3))
 rl_left_out = $(call rl_off,TLS,$(1),$(wildcard src/tls/*.c)) \
-    $(call rl_off,TRANSFER,$(1),src/rucio/transfer.c src/core/checksum.c) \
+    $(call rl_off,TRANSFER,$(1),src/client/transfer.c src/core/checksum.c) \
     $(call rl_off,LOG,$(1),src/core/log.c) \
-    $(call rl_off,USERPASS,$(1),src/rucio/auth_userpass.c src/core/latin1.c) \
-    $(call rl_off,SSH,$(1),src/rucio/auth_ssh.c src/rucio/ssh_sign.c) \
-    $(call rl_off,OIDC,$(1),src/rucio/auth_oidc.c) \
-    $(call rl_off,FILES,$(1),src/rucio/ini.c src/rucio/path.c \
-                                src/rucio/token_cache.c) \
-    $(if $(filter FILES=0,$(1)),$(call rl_off,OIDC,$(1),src/rucio/pyspace.c))
+    $(call rl_off,USERPASS,$(1),src/client/auth_userpass.c src/core/latin1.c) \
+    $(call rl_off,SSH,$(1),src/client/auth_ssh.c src/client/ssh_sign.c) \
+    $(call rl_off,OIDC,$(1),src/client/auth_oidc.c) \
+    $(call rl_off,FILES,$(1),src/client/ini.c src/client/path.c \
+                                src/client/token_cache.c) \
+    $(if $(filter FILES=0,$(1)),$(call rl_off,OIDC,$(1),src/client/pyspace.c))
 rl_lib_srcs = $(filter-out $(call rl_left_out,$(1)), \
     $(sort $(wildcard src/core/*.c src/http/*.c src/tls/*.c src/json/*.c \
-                      src/rucio/*.c)))
+                      src/client/*.c)))
 
 RL_FEATURES := $(call rl_features,$(CC) $(ALL_CPPFLAGS))
 LIB_SRCS  := $(call rl_lib_srcs,$(RL_FEATURES)) $(PORT_SRCS)

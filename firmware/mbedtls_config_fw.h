@@ -17,7 +17,7 @@
  *   - X.509 parsing and chain verification, RSA (PKCS#1 v1.5) and ECDSA
  *     P-256 signature verification, PEM and PKCS#8 keys from memory.
  *   - RSA PKCS#1 v1.5 signing with SHA-256 for rucio-lite's ssh
- *     authentication (src/rucio/ssh_sign.c: pem_read_buffer, rsa_import_raw,
+ *     authentication (src/client/ssh_sign.c: pem_read_buffer, rsa_import_raw,
  *     rsa_complete, rsa_check_privkey, rsassa_pkcs1_v15_sign, pk_check_pair).
  *   - CTR_DRBG (the library seeds it from port->random) and the entropy
  *     module with an NV seed as its only source: the firmware's

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write src/rucio/exception_table.inc from the installed rucio package.
+"""Write src/client/exception_table.inc from the installed rucio package.
 
 Run with the Python of the test venv (.venv/bin/python). Each Rucio
 exception class sets a fixed `error_code` in its __init__; the C client

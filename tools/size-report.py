@@ -37,7 +37,7 @@ import subprocess
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIB_LAYERS = ["src/core", "src/http", "src/json", "src/rucio", "src/tls"]
+LIB_LAYERS = ["src/core", "src/http", "src/json", "src/client", "src/tls"]
 KIB = 1024
 # The API of a program that uses the client (not the HTTP, TLS and string
 # layers underneath, whose headers are public too).

@@ -14,7 +14,7 @@ LAYERS = [
     ("librucio src/core", "/obj/src/core/"),
     ("librucio src/http", "/obj/src/http/"),
     ("librucio src/json", "/obj/src/json/"),
-    ("librucio src/rucio", "/obj/src/rucio/"),
+    ("librucio src/client", "/obj/src/client/"),
     ("librucio src/tls", "/obj/src/tls/"),
     ("port/modem", "/obj/port/modem/"),
     ("firmware board", "/obj/firmware/board/"),

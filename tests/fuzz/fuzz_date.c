@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the HTTP date parser (src/rucio/date.h) and
- * Retry-After parsing (rl_retry_after_ms, src/rucio/request.h).
+ * libFuzzer target: the HTTP date parser (src/client/date.h) and
+ * Retry-After parsing (rl_retry_after_ms, src/client/request.h).
  *
  * Invariants: an accepted date has the fixed 29-character layout and its
  * epoch equals what glibc's timegm computes from the same fields (an
@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "fuzz_support.h"
-#include "rucio/date.h"
-#include "rucio/request.h"
+#include "client/date.h"
+#include "client/request.h"
 
 #define NOW 1700000000
 

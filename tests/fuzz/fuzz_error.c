@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: mapping an error response to a Rucio exception
- * (rl_error_from_response, src/rucio/errors.h) with fuzzed headers
+ * (rl_error_from_response, src/client/errors.h) with fuzzed headers
  * and body.
  *
  * The input is a whole HTTP response. It goes through the response
@@ -23,7 +23,7 @@
 
 #include "fuzz_support.h"
 #include "rucio/client.h"
-#include "rucio/errors.h"
+#include "client/errors.h"
 #include "rucio/http.h"
 
 static rucio_http_response resp; /* large: static storage */

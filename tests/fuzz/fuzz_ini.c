@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the rucio.cfg reader (src/rucio/ini.h) on any bytes.
+ * libFuzzer target: the rucio.cfg reader (src/client/ini.h) on any bytes.
  *
  * The whole input is the file. After rl_ini_check, the sections and
  * keys written at the start of a line are looked up (plus a few fixed
@@ -23,7 +23,7 @@
 #include <strings.h>
 
 #include "fuzz_support.h"
-#include "rucio/ini.h"
+#include "client/ini.h"
 
 #define MAX_NAMES 8
 #define VALUE_CAP 1024

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: settings resolution (rl_settings_resolve,
- * src/rucio/settings.c) with the fuzz input as rucio.cfg.
+ * src/client/settings.c) with the fuzz input as rucio.cfg.
  *
  * A fake port serves the input as /opt/rucio/etc/rucio.cfg (where the
  * search finds it), /fuzz/rucio.cfg (for RUCIO_CONFIG) and as the files
@@ -23,7 +23,7 @@
 
 #include "fuzz_support.h"
 #include "rucio/client.h"
-#include "rucio/settings.h"
+#include "client/settings.h"
 
 static rucio_client client; /* large: static storage */
 

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: ssh private key parsing and signing
- * (src/rucio/ssh_sign.h: PKCS#1 PEM, PKCS#8 PEM, openssh-key-v1).
+ * (src/client/ssh_sign.h: PKCS#1 PEM, PKCS#8 PEM, openssh-key-v1).
  *
  * Input: one mode byte, then the key. Mode 0: the rest is the key file's
  * text as is. Modes 1-3: the rest is the binary inside the armor (so that
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "fuzz_support.h"
-#include "rucio/ssh_sign.h"
+#include "client/ssh_sign.h"
 
 #define MESSAGE "d2b1a1c7-fuzz-challenge-token"
 

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: the token-cache reader (src/rucio/token_cache.c) and
- * the bearer-token file discovery of the oidc auth type (src/rucio/auth.c),
+ * libFuzzer target: the token-cache reader (src/client/token_cache.c) and
+ * the bearer-token file discovery of the oidc auth type (src/client/auth.c),
  * through a fake port whose file part serves the fuzz input as the file.
  *
  * Input: one control byte, then the file content. Control bits 0-2: the
@@ -24,9 +24,9 @@
 #include <string.h>
 
 #include "fuzz_support.h"
-#include "rucio/auth.h"
+#include "client/auth.h"
 #include "rucio/client.h"
-#include "rucio/token_cache.h"
+#include "client/token_cache.h"
 
 #define CACHE_PATH "/tmp/fuzzer/.rucio_fuzzer/auth_token_for_account_root"
 

@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "json/utf8.h"
-#include "rucio/date.h"
+#include "client/date.h"
 #include "rucio/port.h"
-#include "rucio/pyspace.h"
+#include "client/pyspace.h"
 #include "rucio/status.h"
 #include "rucio/strbuf.h"
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "rucio/path.h"
+#include "client/path.h"
 #include "rucio/port.h"
 
 static const char *cwd_text = "/";

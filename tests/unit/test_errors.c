@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "helpers/rucio_testlib.h"
-#include "rucio/errors.h"
+#include "client/errors.h"
 #include "rucio/http.h"
 
 #define FIXTURE_MAX 16384

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the rucio.cfg reader (src/rucio/ini.c): a table of texts
+ * Unit tests for the rucio.cfg reader (src/client/ini.c): a table of texts
  * whose expected results come from Python's own configparser, then the
  * details Python has no equivalent for (buffer limits, error reports).
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "rucio/ini.h"
+#include "client/ini.h"
 
 /* A text given with its length, so that it may hold NUL bytes. */
 #define V(lit) lit, sizeof(lit) - 1

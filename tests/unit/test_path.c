@@ -1,6 +1,6 @@
 /*
  * Unit tests for rl_expand_path and rl_path_absolute
- * (src/rucio/path.c): Rucio's _expand_path reproduced under a scripted
+ * (src/client/path.c): Rucio's _expand_path reproduced under a scripted
  * environment, home directory and working directory, with every expected
  * value computed by CPython under the same conditions.
  */
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "rucio/path.h"
+#include "client/path.h"
 #include "test/port_script.h"
 
 #define WORK_DIR "/tmp/rucio-path-test/work"

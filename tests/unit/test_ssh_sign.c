@@ -20,7 +20,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
 
-#include "rucio/ssh_sign.h"
+#include "client/ssh_sign.h"
 
 /* The vectors include a 4096-bit key and a 4104-bit one that must be
  * refused. */

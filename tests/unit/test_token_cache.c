@@ -33,7 +33,7 @@
 #include "helpers/rucio_testlib.h"
 #include "rucio/client.h"
 #include "rucio/port_posix.h"
-#include "rucio/token_cache.h"
+#include "client/token_cache.h"
 #include "test/port_script.h"
 
 

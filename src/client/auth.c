@@ -1,13 +1,13 @@
 /* rucio-lite: authentication and token keeping. */
-#include "rucio/auth.h"
+#include "client/auth.h"
 
 #include <string.h>
 
 #include "core/wipe.h"
-#include "rucio/date.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
-#include "rucio/token_cache.h"
+#include "client/date.h"
+#include "client/errors.h"
+#include "client/request.h"
+#include "client/token_cache.h"
 
 static const struct {
     const char *name;

@@ -12,7 +12,7 @@
 #include "rucio/build_config.h"
 
 #if RUCIO_WITH_SSH /* else the Makefile leaves this file out */
-#include "rucio/ssh_sign.h"
+#include "client/ssh_sign.h"
 
 #include <stdint.h>
 #include <string.h>

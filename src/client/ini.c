@@ -15,7 +15,7 @@
 #include "rucio/build_config.h"
 
 #if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
-#include "rucio/ini.h"
+#include "client/ini.h"
 
 #include <string.h>
 

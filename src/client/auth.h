@@ -11,7 +11,7 @@
 #define RUCIO_AUTH_H
 
 #include "rucio/client.h"
-#include "rucio/request.h"
+#include "client/request.h"
 
 /* Seconds before expiry at which a token is renewed before use. */
 #define RUCIO_TOKEN_RENEW_MARGIN 60

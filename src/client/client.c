@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "core/wipe.h"
-#include "rucio/auth.h"
-#include "rucio/client_tls.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
-#include "rucio/settings.h"
+#include "client/auth.h"
+#include "client/client_tls.h"
+#include "client/errors.h"
+#include "client/request.h"
+#include "client/settings.h"
 
 
 void rucio_client_options_default(rucio_client_options *opt)

@@ -1,5 +1,5 @@
 /* rucio-lite: Rucio exception classes, codes and error mapping. */
-#include "rucio/errors.h"
+#include "client/errors.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,7 @@ typedef struct exception_entry {
 } exception_entry;
 
 static const exception_entry exception_table[] = {
-#include "rucio/exception_table.inc"
+#include "client/exception_table.inc"
 };
 
 #define EXCEPTION_COUNT (sizeof exception_table / sizeof exception_table[0])

@@ -1,13 +1,13 @@
 /* rucio-lite: WLCG bearer token discovery for auth type oidc
  * (RUCIO_WITH_OIDC), as rucio.common.utils.wlcg_token_discovery. */
-#include "rucio/auth.h"
+#include "client/auth.h"
 
 #if RUCIO_WITH_OIDC
 #include <string.h>
 
-#include "rucio/errors.h"
-#include "rucio/pyspace.h"
-#include "rucio/token_cache.h"
+#include "client/errors.h"
+#include "client/pyspace.h"
+#include "client/token_cache.h"
 
 /* Strip Python-style whitespace from c->token in place; nonzero if
  * anything remains. */

@@ -1,11 +1,11 @@
 /* rucio-lite: the request loop of the Rucio client. */
-#include "rucio/request.h"
+#include "client/request.h"
 
 #include <string.h>
 
 #include "core/ascii.h"
-#include "rucio/date.h"
-#include "rucio/errors.h"
+#include "client/date.h"
+#include "client/errors.h"
 
 #define MAX_ATTEMPTS 3       /* BaseClient.AUTH_RETRIES + 1 */
 #define MAX_REDIRECTS 5      /* same-origin redirects followed per attempt */

@@ -1,13 +1,13 @@
 /* rucio-lite: userpass authentication (RUCIO_WITH_USERPASS). */
-#include "rucio/auth.h"
+#include "client/auth.h"
 
 #if RUCIO_WITH_USERPASS
 #include <string.h>
 
 #include "core/latin1.h"
 #include "core/wipe.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
+#include "client/errors.h"
+#include "client/request.h"
 
 /* A user name or password as the header value Python would send: the
  * same text in ISO-8859-1. A character it cannot carry is refused before

@@ -2,7 +2,7 @@
 #include "rucio/build_config.h"
 
 #if RUCIO_WITH_FILES || RUCIO_WITH_OIDC /* else the Makefile leaves this file out */
-#include "rucio/pyspace.h"
+#include "client/pyspace.h"
 
 #include <string.h>
 

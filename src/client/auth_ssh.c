@@ -1,14 +1,14 @@
 /* rucio-lite: ssh authentication (RUCIO_WITH_SSH): the server's challenge
  * signed with an RSA key, as the Python client's ssh auth does. */
-#include "rucio/auth.h"
+#include "client/auth.h"
 
 #if RUCIO_WITH_SSH
 #include <string.h>
 
 #include "core/wipe.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
-#include "rucio/ssh_sign.h"
+#include "client/errors.h"
+#include "client/request.h"
+#include "client/ssh_sign.h"
 
 /* Longest ssh challenge kept ("challenge-<int>-<account>-<epoch>"). */
 #define CHALLENGE_MAX 256

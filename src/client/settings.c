@@ -1,15 +1,15 @@
 /* rucio-lite: client settings from options, environment and rucio.cfg. */
-#include "rucio/settings.h"
+#include "client/settings.h"
 
 #include <stdarg.h>
 #include <string.h>
 
 #include "core/ascii.h"
-#include "rucio/auth.h"
-#include "rucio/errors.h"
-#include "rucio/ini.h"
-#include "rucio/path.h"
-#include "rucio/token_cache.h"
+#include "client/auth.h"
+#include "client/errors.h"
+#include "client/ini.h"
+#include "client/path.h"
+#include "client/token_cache.h"
 
 #define DEFAULT_VO "def"
 #define DEFAULT_REQUEST_RETRIES 3

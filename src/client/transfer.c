@@ -7,9 +7,9 @@
 
 #include "core/ascii.h"
 #include "core/checksum.h"
-#include "rucio/client_tls.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
+#include "client/client_tls.h"
+#include "client/errors.h"
+#include "client/request.h"
 
 /* A download is tried at most this often in all (the first GET and the
  * Range requests after cuts), as the request loop's attempts. */

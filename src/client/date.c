@@ -1,6 +1,6 @@
 /* rucio-lite: parse the server's fixed-format dates without libc time
  * functions (timegm is not standard C and mktime depends on TZ). */
-#include "rucio/date.h"
+#include "client/date.h"
 
 #include <string.h>
 

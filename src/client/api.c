@@ -5,9 +5,9 @@
 
 #include "core/ascii.h"
 #include "json/json.h"
-#include "rucio/auth.h"
-#include "rucio/errors.h"
-#include "rucio/request.h"
+#include "client/auth.h"
+#include "client/errors.h"
+#include "client/request.h"
 
 /* Tokens for one flat JSON object of up to this many members. */
 #define OBJECT_TOKENS 64

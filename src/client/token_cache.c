@@ -2,12 +2,12 @@
 #include "rucio/build_config.h"
 
 #if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
-#include "rucio/token_cache.h"
+#include "client/token_cache.h"
 
 #include <string.h>
 
 #include "rucio/client.h"
-#include "rucio/path.h"
+#include "client/path.h"
 #include "rucio/strbuf.h"
 
 static int writable_dir(const rucio_port *port, const char *path)

@@ -9,11 +9,11 @@
 #include "rucio/build_config.h"
 
 #if RUCIO_WITH_FILES /* else the Makefile leaves this file out */
-#include "rucio/path.h"
+#include "client/path.h"
 
 #include <string.h>
 
-#include "rucio/pyspace.h"
+#include "client/pyspace.h"
 #include "rucio/strbuf.h"
 
 /* ---- buffer moves ---------------------------------------------------- */
