@@ -208,7 +208,8 @@ static void userpass_session(const char *url)
     if (authenticated == RUCIO_OK)
         for (size_t i = 0; i < sizeof signings / sizeof signings[0]; i++)
             sign_one(i, "SIGNED");
-    fw_print("rucio: %u authentication request(s)\n", (unsigned)client.auth_requests);
+    fw_print("rucio: %u authentication request(s)\n",
+             (unsigned)client._internal.auth_requests);
     MEASURED("rucio_client_free", rucio_client_free(&client));
 }
 
@@ -221,7 +222,8 @@ static void token_session(const char *url)
     if (st != RUCIO_OK)
         return;
     sign_one(1, "TOKEN");
-    check(client.auth_requests == 0, "token_used_as_given", "the client authenticated");
+    check(client._internal.auth_requests == 0, "token_used_as_given",
+          "the client authenticated");
     MEASURED("rucio_client_free", rucio_client_free(&client));
 }
 

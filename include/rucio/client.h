@@ -177,43 +177,50 @@ typedef struct rucio_settings {
 } rucio_settings;
 
 typedef struct rucio_client {
-    rucio_port port;
-    rucio_logger logger;
-    rucio_settings settings;
-    char token[RUCIO_TOKEN_MAX];
-    int64_t token_expires;        /* wall seconds; 0 when unknown */
-    char token_account[64];       /* X-Rucio-Auth-Account of the token */
-    int cache_tried;              /* the token cache was consulted */
-    rucio_error error;
-    rucio_error credentials_error; /* why the auth type or credentials could
-                                     not be resolved at init: the first
-                                     call that needs a token reports it */
+    /* Everything in here is the library's: read it through the functions
+     * below (rucio_client_last_error, rucio_client_token, ...). Its
+     * layout changes between versions; only its size is the caller's
+     * business (the caller owns the memory). */
+    struct rucio_client_internal_ {
+        rucio_port port;
+        rucio_logger logger;
+        rucio_settings settings;
+        char token[RUCIO_TOKEN_MAX];
+        int64_t token_expires;  /* wall seconds; 0 when unknown */
+        char token_account[64]; /* X-Rucio-Auth-Account of the token */
+        int cache_tried;        /* the token cache was consulted */
+        rucio_error error;
+        rucio_error credentials_error; /* why the auth type or credentials could
+                                         not be resolved at init: the first
+                                         call that needs a token reports it */
 #if RUCIO_WITH_TLS
-    rucio_tls_config tls;
-    int tls_ready;
+        rucio_tls_config tls;
+        int tls_ready;
 #endif
-    rucio_http_conn api_conn;     /* kept alive to the rucio host */
-    rucio_http_conn auth_conn;    /* to the auth host, client cert if x509 */
+        rucio_http_conn api_conn;  /* kept alive to the rucio host */
+        rucio_http_conn auth_conn; /* to the auth host, client cert if x509 */
 #if RUCIO_WITH_TRANSFER
-    rucio_http_conn storage_conn; /* signed-URL transfers, never a client
-                                     certificate */
+        rucio_http_conn storage_conn; /* signed-URL transfers, never a client
+                                         certificate */
 #endif
-    rucio_http_response response;
-    char url[RUCIO_URL_MAX];      /* the request URL being sent */
-    char query[RUCIO_URL_MAX];    /* a call's encoded query, kept across
-                                     re-authentication */
-    union {                       /* used at different times, never together */
-        char body[RUCIO_BODY_MAX];
+        rucio_http_response response;
+        char url[RUCIO_URL_MAX];   /* the request URL being sent */
+        char query[RUCIO_URL_MAX]; /* a call's encoded query, kept across
+                                      re-authentication */
+        union {                    /* used at different times, never together */
+            char body[RUCIO_BODY_MAX];
 #if RUCIO_WITH_FILES
-        char config[RUCIO_CONFIG_MAX];
+            char config[RUCIO_CONFIG_MAX];
 #endif
 #if RUCIO_WITH_CERT_FILES
-        uint8_t cert_file[RUCIO_TLS_CERT_FILE_MAX]; /* at TLS set-up */
+            uint8_t cert_file[RUCIO_TLS_CERT_FILE_MAX]; /* at TLS set-up */
 #endif
-    } scratch;
-    uint32_t auth_requests;       /* authentications sent (statistics) */
-    uint32_t call_timeout_ms;     /* resolved call_timeout_ms */
-    uint64_t call_deadline_ms;    /* the running call's deadline (port clock) */
+        } scratch;
+        uint32_t auth_requests;   /* authentications sent (statistics) */
+        uint32_t call_timeout_ms; /* resolved call_timeout_ms */
+        uint64_t
+            call_deadline_ms; /* the running call's deadline (port clock) */
+    } _internal;
 } rucio_client;
 
 /*
@@ -258,18 +265,23 @@ void rucio_client_free(rucio_client *client);
 /* The last failure's details (status RUCIO_OK after a success). */
 const rucio_error *rucio_client_last_error(const rucio_client *client);
 
+/*
+ * The call statuses, which every call that reaches the server may return:
+ * RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY (the
+ * network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
+ * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
+ * expects); RUCIO_E_SERVER (the server's own error, its class in
+ * rucio_client_last_error).
+ */
+
 /* Make sure a usable token is held: from memory, the token cache or a
  * new authentication (renewed when it expires within a minute).
  * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client NULL);
  * RUCIO_E_MISSING_PARAM, RUCIO_E_CONFIG, RUCIO_E_NO_AUTH_INFO,
  * RUCIO_E_UNSUPPORTED (the auth type or its credentials, as resolved at
- * init); RUCIO_E_AUTH (the server refused them); RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
- * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
- * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
- * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
- * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
- * expects); RUCIO_E_SERVER (the server's own error, its class in
- * rucio_client_last_error). */
+ * init); RUCIO_E_AUTH (the server refused them); the call statuses. */
 RUCIO_NODISCARD
 rucio_status rucio_authenticate(rucio_client *client);
 
@@ -291,13 +303,8 @@ int rucio_client_last_http_status(const rucio_client *client);
 
 /* GET /ping: the server version into out (e.g. "41.5.1"). Needs no token
  * and no credentials. Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client or
- * out NULL, cap 0); RUCIO_E_NO_SPACE (the version does not fit); RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
- * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
- * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
- * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
- * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
- * expects); RUCIO_E_SERVER (the server's own error, its class in
- * rucio_client_last_error). */
+ * out NULL, cap 0); RUCIO_E_NO_SPACE (the version does not fit); the
+ * call statuses. */
 RUCIO_NODISCARD
 rucio_status rucio_ping(rucio_client *client, char *out, size_t cap);
 
@@ -314,13 +321,7 @@ typedef struct rucio_account_info {
 } rucio_account_info;
 
 /* GET /accounts/whoami into out. Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG
- * (client or out NULL); those of rucio_authenticate; RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
- * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
- * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
- * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
- * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
- * expects); RUCIO_E_SERVER (the server's own error, its class in
- * rucio_client_last_error). */
+ * (client or out NULL); those of rucio_authenticate; the call statuses. */
 RUCIO_NODISCARD
 rucio_status rucio_whoami(rucio_client *client, rucio_account_info *out);
 
@@ -333,13 +334,7 @@ rucio_status rucio_whoami(rucio_client *client, rucio_account_info *out);
  * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client or out NULL, cap 0, an
  * RSE, service, operation, URL or lifetime Rucio would refuse);
  * RUCIO_E_NO_SPACE (the signed URL does not fit cap); those of
- * rucio_authenticate; RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
- * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY
- * (the network); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
- * RUCIO_E_TOO_MANY_HEADERS, RUCIO_E_BODY_TOO_LARGE, RUCIO_E_REDIRECT,
- * RUCIO_E_JSON, RUCIO_E_BAD_ANSWER (a response that is not what the call
- * expects); RUCIO_E_SERVER (the server's own error, its class in
- * rucio_client_last_error).
+ * rucio_authenticate; the call statuses.
  */
 RUCIO_NODISCARD
 rucio_status rucio_get_signed_url(rucio_client *client, const char *rse,

@@ -36,23 +36,24 @@ static rucio_status get_200(rucio_client *c, const char *path,
                     : rl_call_send(c, &call, out_len);
     if (st != RUCIO_OK)
         return st;
-    if (c->response.status != 200)
-        return rl_error_from_response(&c->error, &c->response,
-                                      c->scratch.body, *out_len);
+    if (c->_internal.response.status != 200)
+        return rl_error_from_response(&c->_internal.error,
+                                      &c->_internal.response,
+                                      c->_internal.scratch.body, *out_len);
     return RUCIO_OK;
 }
 
 static rucio_status bad_answer(rucio_client *c, const char *what)
 {
-    return rl_error_set(&c->error, RUCIO_E_JSON, "RucioException",
+    return rl_error_set(&c->_internal.error, RUCIO_E_JSON, "RucioException",
                         "unexpected answer from the server: %s", what);
 }
 
 static rucio_status parse_object(rucio_client *c, size_t len, rucio_json *doc,
                                  rucio_json_token *tokens)
 {
-    if (rl_json_parse(doc, c->scratch.body, len, tokens, OBJECT_TOKENS) !=
-            RUCIO_OK ||
+    if (rl_json_parse(doc, c->_internal.scratch.body, len, tokens,
+                      OBJECT_TOKENS) != RUCIO_OK ||
         rl_json_type_of(doc, 0) != RUCIO_JSON_OBJECT)
         return bad_answer(c, "not a JSON object");
     return RUCIO_OK;
@@ -73,7 +74,7 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
         return RUCIO_E_INVALID_ARG;
     begin(c);
     if (!out || cap == 0)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError",
                             "rucio_ping needs a buffer for the version");
     st = get_200(c, "ping", NULL, 0, &len);
@@ -84,7 +85,7 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
     st = rl_json_get_string(&doc, rl_json_object_get(&doc, 0, "version"),
                             out, cap, NULL);
     if (st == RUCIO_E_NO_SPACE)
-        return rl_error_set(&c->error, st, "RucioException",
+        return rl_error_set(&c->_internal.error, st, "RucioException",
                             "version longer than the output buffer");
     return st == RUCIO_OK ? RUCIO_OK : bad_answer(c, "no \"version\"");
 }
@@ -135,7 +136,7 @@ rucio_status rucio_whoami(rucio_client *c, rucio_account_info *out)
         return RUCIO_E_INVALID_ARG;
     begin(c);
     if (!out)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError",
                             "rucio_whoami needs a place for the account");
     memset(out, 0, sizeof *out);
@@ -163,11 +164,10 @@ static rucio_status invalid(rucio_client *c, const char *what,
                             const char *value)
 {
     if (!value)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError", "%s", what);
-    return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
-                        "InputValidationError", "%s (got \"%s\")", what,
-                        value);
+    return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                        "InputValidationError", "%s (got \"%s\")", what, value);
 }
 
 static int prefix_nocase(const char *s, const char *prefix)
@@ -236,7 +236,7 @@ static rucio_status encode_signurl_query(rucio_client *c, const char *rse,
 
     rucio_strbuf_init(&b, lifetime_text, sizeof lifetime_text);
     rucio_strbuf_put_i64(&b, lifetime);
-    rucio_strbuf_init(&b, c->query, sizeof c->query);
+    rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
     rucio_url_encode_query(&b, params, 5);
     if (b.status != RUCIO_OK)
         return invalid(c, "url too long for RUCIO_URL_MAX", NULL);
@@ -249,7 +249,7 @@ static rucio_status encode_signurl_query(rucio_client *c, const char *rse,
  * credential. */
 static rucio_status check_signed_url(rucio_client *c, size_t len)
 {
-    const char *url = c->scratch.body;
+    const char *url = c->_internal.scratch.body;
     size_t i;
 
     if (len == 0)
@@ -258,11 +258,14 @@ static rucio_status check_signed_url(rucio_client *c, size_t len)
         if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
             break;
     if (i < len)
-        return rl_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+        return rl_error_set(&c->_internal.error, RUCIO_E_BAD_ANSWER,
+                            "RucioException",
                             "the signed URL from the server holds a space "
-                            "or control character at byte %zu", i);
+                            "or control character at byte %zu",
+                            i);
     if (!prefix_nocase(url, "https://") && !prefix_nocase(url, "http://"))
-        return rl_error_set(&c->error, RUCIO_E_BAD_ANSWER, "RucioException",
+        return rl_error_set(&c->_internal.error, RUCIO_E_BAD_ANSWER,
+                            "RucioException",
                             "the signed URL from the server is not an "
                             "http(s) URL");
     return RUCIO_OK;
@@ -280,7 +283,7 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
         return RUCIO_E_INVALID_ARG;
     begin(c);
     if (!out || cap == 0)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError",
                             "rucio_get_signed_url needs a buffer for the URL");
     out[0] = '\0';
@@ -288,15 +291,16 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
     if (st == RUCIO_OK)
         st = encode_signurl_query(c, rse, service, operation, url, lifetime);
     if (st == RUCIO_OK)
-        st = get_200(c, "credentials/signurl", c->query, 1, &len);
+        st = get_200(c, "credentials/signurl", c->_internal.query, 1, &len);
     if (st != RUCIO_OK)
         return st;
     st = check_signed_url(c, len);
     if (st != RUCIO_OK)
         return st;
     if (len >= cap)
-        return rl_error_set(&c->error, RUCIO_E_NO_SPACE, "RucioException",
+        return rl_error_set(&c->_internal.error, RUCIO_E_NO_SPACE,
+                            "RucioException",
                             "signed URL longer than the output buffer");
-    memcpy(out, c->scratch.body, len + 1);
+    memcpy(out, c->_internal.scratch.body, len + 1);
     return RUCIO_OK;
 }

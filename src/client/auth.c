@@ -45,16 +45,17 @@ int rl_auth_type_built_in(rucio_auth_type type)
 
 void rl_auth_forget_token(rucio_client *c)
 {
-    rl_wipe(c->token, sizeof c->token);
-    c->token_expires = 0;
-    c->token_account[0] = '\0';
+    rl_wipe(c->_internal.token, sizeof c->_internal.token);
+    c->_internal.token_expires = 0;
+    c->_internal.token_account[0] = '\0';
 }
 
 static int expiring(const rucio_client *c)
 {
-    return c->token_expires != 0 &&
-           c->port.wall_seconds(c->port.ctx) + RUCIO_TOKEN_RENEW_MARGIN >=
-               c->token_expires;
+    return c->_internal.token_expires != 0 &&
+           c->_internal.port.wall_seconds(c->_internal.port.ctx) +
+                   RUCIO_TOKEN_RENEW_MARGIN >=
+               c->_internal.token_expires;
 }
 
 /* ---- after the server issued a token ------------------------------------ */
@@ -65,9 +66,9 @@ static int expiring(const rucio_client *c)
 static void warn_cache_refused(rucio_client *c, const char *verb,
                                const rucio_file_check *check)
 {
-    const char *path = c->settings.token_path;
+    const char *path = c->_internal.settings.token_path;
 
-    rucio_log(&c->logger, RUCIO_LOG_WARN,
+    rucio_log(&c->_internal.logger, RUCIO_LOG_WARN,
               "token cache not %s: %s %.*s %s; going on without it", verb,
               check->level ? "directory" : "file",
               (int)rl_private_path_len(path, check->level), path,
@@ -79,18 +80,19 @@ static void store_in_cache(rucio_client *c)
     rucio_file_check check;
     rucio_status st;
 
-    if (!c->settings.token_path[0])
+    if (!c->_internal.settings.token_path[0])
         return;
-    st = rl_token_cache_write(&c->port, c->settings.token_path, c->token,
-                              &check);
+    st = rl_token_cache_write(&c->_internal.port,
+                              c->_internal.settings.token_path,
+                              c->_internal.token, &check);
     if (st == RUCIO_OK)
         return;
     if (check.problem != RUCIO_FILE_FAILED)
         warn_cache_refused(c, "written", &check);
     else
-        rucio_log(&c->logger, RUCIO_LOG_WARN,
+        rucio_log(&c->_internal.logger, RUCIO_LOG_WARN,
                   "could not write the token cache %s: %s",
-                  c->settings.token_path, rucio_strerror(st));
+                  c->_internal.settings.token_path, rucio_strerror(st));
 }
 #else
 static void store_in_cache(rucio_client *c)
@@ -101,28 +103,30 @@ static void store_in_cache(rucio_client *c)
 
 rucio_status rl_auth_accept_token(rucio_client *c)
 {
-    const rucio_http_response *r = &c->response;
+    const rucio_http_response *r = &c->_internal.response;
     const char *token = rucio_http_response_header(r, "X-Rucio-Auth-Token");
     const char *expires =
         rucio_http_response_header(r, "X-Rucio-Auth-Token-Expires");
     const char *account = rucio_http_response_header(r, "X-Rucio-Auth-Account");
 
-    if (!token || !*token || strlen(token) >= sizeof c->token)
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
-                            token && *token
-                                ? "auth token longer than RUCIO_TOKEN_MAX"
-                                : "the server sent no auth token");
-    rucio_strbuf_copy(c->token, sizeof c->token, token);
-    if (!expires || rl_parse_http_date(expires, &c->token_expires) != RUCIO_OK)
-        c->token_expires = 0;
-    rucio_strbuf_copy(c->token_account, sizeof c->token_account,
-                account ? account : c->settings.account);
-    c->auth_requests++;
+    if (!token || !*token || strlen(token) >= sizeof c->_internal.token)
+        return rl_error_set(
+            &c->_internal.error, RUCIO_E_AUTH, "CannotAuthenticate",
+            token && *token ? "auth token longer than RUCIO_TOKEN_MAX"
+                            : "the server sent no auth token");
+    rucio_strbuf_copy(c->_internal.token, sizeof c->_internal.token, token);
+    if (!expires ||
+        rl_parse_http_date(expires, &c->_internal.token_expires) != RUCIO_OK)
+        c->_internal.token_expires = 0;
+    rucio_strbuf_copy(c->_internal.token_account,
+                      sizeof c->_internal.token_account,
+                      account ? account : c->_internal.settings.account);
+    c->_internal.auth_requests++;
     /* Re-authentication is rare: do not keep the auth host's connection. */
-    rucio_http_conn_close(&c->auth_conn);
+    rucio_http_conn_close(&c->_internal.auth_conn);
     store_in_cache(c);
-    rucio_log(&c->logger, RUCIO_LOG_INFO, "authenticated as %s (%s)",
-              c->token_account, c->settings.auth_type_name);
+    rucio_log(&c->_internal.logger, RUCIO_LOG_INFO, "authenticated as %s (%s)",
+              c->_internal.token_account, c->_internal.settings.auth_type_name);
     return RUCIO_OK;
 }
 
@@ -132,21 +136,21 @@ rucio_status rl_auth_accept_token(rucio_client *c)
  * same class twice. */
 static rucio_status refused(rucio_client *c, size_t body_len)
 {
-    char server_class[sizeof c->error.exception_class];
+    char server_class[sizeof c->_internal.error.exception_class];
     char message[RUCIO_ERROR_MAX];
-    int http_status = c->response.status;
+    int http_status = c->_internal.response.status;
 
-    rl_error_from_response(&c->error, &c->response, c->scratch.body,
-                           body_len);
-    if (strcmp(c->error.exception_class, "CannotAuthenticate") != 0) {
+    rl_error_from_response(&c->_internal.error, &c->_internal.response,
+                           c->_internal.scratch.body, body_len);
+    if (strcmp(c->_internal.error.exception_class, "CannotAuthenticate") != 0) {
         rucio_strbuf_copy(server_class, sizeof server_class,
-                          c->error.exception_class);
-        rucio_strbuf_copy(message, sizeof message, c->error.message);
-        rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+                          c->_internal.error.exception_class);
+        rucio_strbuf_copy(message, sizeof message, c->_internal.error.message);
+        rl_error_set(&c->_internal.error, RUCIO_E_AUTH, "CannotAuthenticate",
                      "%s: %s", server_class, message);
     }
-    c->error.status = RUCIO_E_AUTH;
-    c->error.http_status = http_status;
+    c->_internal.error.status = RUCIO_E_AUTH;
+    c->_internal.error.http_status = http_status;
     return RUCIO_E_AUTH;
 }
 
@@ -161,11 +165,12 @@ rucio_status rl_auth_send(rucio_client *c, rucio_call *call)
     st = rl_call_send(c, call, &body_len);
     if (st != RUCIO_OK)
         return st;
-    if (c->response.status >= 400)
+    if (c->_internal.response.status >= 400)
         return refused(c, body_len);
-    if (c->response.status != 200)
-        return rl_error_from_response(&c->error, &c->response,
-                                      c->scratch.body, body_len);
+    if (c->_internal.response.status != 200)
+        return rl_error_from_response(&c->_internal.error,
+                                      &c->_internal.response,
+                                      c->_internal.scratch.body, body_len);
     return RUCIO_OK;
 }
 
@@ -188,9 +193,9 @@ static rucio_status auth_x509(rucio_client *c, const char *path)
 
 static rucio_status authenticate(rucio_client *c)
 {
-    rl_error_clear(&c->error);
+    rl_error_clear(&c->_internal.error);
     /* Types left out of the build were refused by rucio_client_init. */
-    switch (c->settings.auth_type) {
+    switch (c->_internal.settings.auth_type) {
 #if RUCIO_WITH_USERPASS
     case RUCIO_AUTH_USERPASS:
         return rl_auth_userpass(c);
@@ -206,24 +211,26 @@ static rucio_status authenticate(rucio_client *c)
         return rl_auth_ssh(c);
 #endif
     case RUCIO_AUTH_OIDC:
-        return rl_error_set(&c->error, RUCIO_E_NO_AUTH_INFO,
+        return rl_error_set(&c->_internal.error, RUCIO_E_NO_AUTH_INFO,
                             "NoAuthInformation",
                             "no bearer token found (BEARER_TOKEN, "
                             "BEARER_TOKEN_FILE, $XDG_RUNTIME_DIR/bt_u<uid>, "
                             "/tmp/bt_u<uid>); rucio-lite has no interactive "
                             "OIDC login");
     case RUCIO_AUTH_GSS:
-        return rl_error_set(&c->error, RUCIO_E_UNSUPPORTED,
+        return rl_error_set(&c->_internal.error, RUCIO_E_UNSUPPORTED,
                             "CannotAuthenticate",
                             "auth type 'gss' (Kerberos) is not supported by "
                             "rucio-lite");
     case RUCIO_AUTH_TOKEN:
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+        return rl_error_set(&c->_internal.error, RUCIO_E_AUTH,
+                            "CannotAuthenticate",
                             "the server refused the given auth token");
     default:
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+        return rl_error_set(&c->_internal.error, RUCIO_E_AUTH,
+                            "CannotAuthenticate",
                             "auth type '%s' not supported",
-                            c->settings.auth_type_name);
+                            c->_internal.settings.auth_type_name);
     }
 }
 
@@ -232,21 +239,24 @@ static int token_from_cache(rucio_client *c)
 {
     rucio_file_check check;
 
-    if (c->cache_tried || !c->settings.token_path[0])
+    if (c->_internal.cache_tried || !c->_internal.settings.token_path[0])
         return 0;
-    c->cache_tried = 1;
-    if (rl_token_cache_read(&c->port, c->settings.token_path, c->token,
-                            sizeof c->token, &check) != RUCIO_OK) {
+    c->_internal.cache_tried = 1;
+    if (rl_token_cache_read(&c->_internal.port,
+                            c->_internal.settings.token_path,
+                            c->_internal.token, sizeof c->_internal.token,
+                            &check) != RUCIO_OK) {
         if (check.problem != RUCIO_FILE_FINE &&
             check.problem != RUCIO_FILE_MISSING)
             warn_cache_refused(c, "used", &check);
         rl_auth_forget_token(c);
         return 0;
     }
-    rucio_strbuf_copy(c->token_account, sizeof c->token_account,
-                      c->settings.account);
-    rucio_log(&c->logger, RUCIO_LOG_DEBUG, "using the cached token of %s",
-              c->settings.token_path);
+    rucio_strbuf_copy(c->_internal.token_account,
+                      sizeof c->_internal.token_account,
+                      c->_internal.settings.account);
+    rucio_log(&c->_internal.logger, RUCIO_LOG_DEBUG,
+              "using the cached token of %s", c->_internal.settings.token_path);
     return 1;
 }
 #else
@@ -262,7 +272,7 @@ static int token_from_cache(rucio_client *c)
 static rucio_bearer discovered_token(rucio_client *c)
 {
 #if RUCIO_WITH_OIDC
-    if (c->settings.auth_type == RUCIO_AUTH_OIDC)
+    if (c->_internal.settings.auth_type == RUCIO_AUTH_OIDC)
         return rl_auth_discover_bearer(c);
 #else
     (void)c;
@@ -274,14 +284,14 @@ rucio_status rl_auth_ensure(rucio_client *c)
 {
     rucio_bearer f;
 
-    if (c->credentials_error.status != RUCIO_OK) {
-        c->error = c->credentials_error;
-        return c->error.status;
+    if (c->_internal.credentials_error.status != RUCIO_OK) {
+        c->_internal.error = c->_internal.credentials_error;
+        return c->_internal.error.status;
     }
-    if (c->token[0] && !expiring(c))
+    if (c->_internal.token[0] && !expiring(c))
         return RUCIO_OK;
-    if (c->token[0]) {
-        rucio_log(&c->logger, RUCIO_LOG_INFO,
+    if (c->_internal.token[0]) {
+        rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
                   "auth token expires within %d s; renewing",
                   RUCIO_TOKEN_RENEW_MARGIN);
     } else {
@@ -290,7 +300,7 @@ rucio_status rl_auth_ensure(rucio_client *c)
             (f == RUCIO_BEARER_NONE && token_from_cache(c)))
             return RUCIO_OK;
         if (f == RUCIO_BEARER_STOP)
-            return c->error.status;
+            return c->_internal.error.status;
     }
     rl_auth_forget_token(c);
     return authenticate(c);
@@ -303,7 +313,7 @@ rucio_status rl_call_with_token(rucio_client *c, const rucio_call *call,
 
     if (st == RUCIO_OK)
         st = rl_call_send(c, call, out_body_len);
-    if (st != RUCIO_OK || c->response.status != 401)
+    if (st != RUCIO_OK || c->_internal.response.status != 401)
         return st;
     st = rl_auth_renew(c);
     return st == RUCIO_OK ? rl_call_send(c, call, out_body_len) : st;
@@ -326,20 +336,21 @@ rucio_status rl_auth_renew(rucio_client *c)
     uint64_t refused_print;
     rucio_bearer f;
 
-    rucio_log(&c->logger, RUCIO_LOG_INFO,
+    rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
               "the server refused the auth token; authenticating again");
-    c->cache_tried = 1;
-    if (c->settings.auth_type != RUCIO_AUTH_OIDC) {
+    c->_internal.cache_tried = 1;
+    if (c->_internal.settings.auth_type != RUCIO_AUTH_OIDC) {
         rl_auth_forget_token(c);
         return authenticate(c);
     }
     /* A bearer token comes from outside: only a different one can help. */
-    refused_print = token_fingerprint(c->token);
+    refused_print = token_fingerprint(c->_internal.token);
     f = discovered_token(c);
-    if (f == RUCIO_BEARER_FOUND && token_fingerprint(c->token) != refused_print)
+    if (f == RUCIO_BEARER_FOUND &&
+        token_fingerprint(c->_internal.token) != refused_print)
         return RUCIO_OK;
     if (f == RUCIO_BEARER_STOP)
-        return c->error.status;
-    return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+        return c->_internal.error.status;
+    return rl_error_set(&c->_internal.error, RUCIO_E_AUTH, "CannotAuthenticate",
                         "the server refused the bearer token");
 }

@@ -26,17 +26,17 @@ static rucio_status sign_with_key(rucio_client *c, const char *key,
                                   size_t key_len, const char *challenge,
                                   char *signature, size_t cap)
 {
-    rucio_status st = rl_ssh_sign(key, key_len, challenge,
-                                  strlen(challenge), port_rng, &c->port,
-                                  signature, cap, NULL);
+    rucio_status st =
+        rl_ssh_sign(key, key_len, challenge, strlen(challenge), port_rng,
+                    &c->_internal.port, signature, cap, NULL);
 
     if (st == RUCIO_OK)
         return RUCIO_OK;
-    return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+    return rl_error_set(&c->_internal.error, RUCIO_E_AUTH, "CannotAuthenticate",
                         "cannot sign the ssh challenge with the key %s: %s",
-                        c->settings.ssh_key_mem
+                        c->_internal.settings.ssh_key_mem
                             ? "given in memory"
-                            : c->settings.ssh_private_key,
+                            : c->_internal.settings.ssh_private_key,
                         st == RUCIO_E_UNSUPPORTED
                             ? "only unencrypted RSA keys work"
                             : "not a usable RSA private key");
@@ -50,26 +50,29 @@ static rucio_status sign_challenge(rucio_client *c, const char *challenge,
     size_t key_len = 0;
     rucio_status st;
 
-    if (c->settings.ssh_key_mem)
-        return sign_with_key(c, c->settings.ssh_key_mem,
-                             c->settings.ssh_key_mem_len, challenge,
+    if (c->_internal.settings.ssh_key_mem)
+        return sign_with_key(c, c->_internal.settings.ssh_key_mem,
+                             c->_internal.settings.ssh_key_mem_len, challenge,
                              signature, cap);
-    if (!c->port.fs)
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+    if (!c->_internal.port.fs)
+        return rl_error_set(&c->_internal.error, RUCIO_E_AUTH,
+                            "CannotAuthenticate",
                             "ssh authentication needs the port's file "
                             "access or a key in memory");
-    st = c->port.fs->read_file(c->port.ctx, c->settings.ssh_private_key,
-                               c->scratch.body, sizeof c->scratch.body,
-                               &key_len);
+    st = c->_internal.port.fs->read_file(
+        c->_internal.port.ctx, c->_internal.settings.ssh_private_key,
+        c->_internal.scratch.body, sizeof c->_internal.scratch.body, &key_len);
     if (st != RUCIO_OK) {
         /* A file too large for the buffer left its beginning there. */
-        rl_wipe(c->scratch.body, sizeof c->scratch.body);
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+        rl_wipe(c->_internal.scratch.body, sizeof c->_internal.scratch.body);
+        return rl_error_set(&c->_internal.error, RUCIO_E_AUTH,
+                            "CannotAuthenticate",
                             "cannot read the ssh private key %s",
-                            c->settings.ssh_private_key);
+                            c->_internal.settings.ssh_private_key);
     }
-    st = sign_with_key(c, c->scratch.body, key_len, challenge, signature, cap);
-    rl_wipe(c->scratch.body, sizeof c->scratch.body);
+    st = sign_with_key(c, c->_internal.scratch.body, key_len, challenge,
+                       signature, cap);
+    rl_wipe(c->_internal.scratch.body, sizeof c->_internal.scratch.body);
     return st;
 }
 
@@ -86,10 +89,11 @@ rucio_status rl_auth_ssh(rucio_client *c)
     st = rl_auth_send(c, &call);
     if (st != RUCIO_OK)
         return st;
-    header = rucio_http_response_header(&c->response,
+    header = rucio_http_response_header(&c->_internal.response,
                                         "X-Rucio-SSH-Challenge-Token");
     if (!header || !*header || strlen(header) >= sizeof challenge)
-        return rl_error_set(&c->error, RUCIO_E_AUTH, "CannotAuthenticate",
+        return rl_error_set(&c->_internal.error, RUCIO_E_AUTH,
+                            "CannotAuthenticate",
                             "the server sent no usable ssh challenge");
     rucio_strbuf_copy(challenge, sizeof challenge, header);
     st = sign_challenge(c, challenge, signature, sizeof signature);

@@ -19,7 +19,7 @@ static rucio_status to_header_latin1(rucio_client *c, const char *what,
 
     if (r == RUCIO_LATIN1_OK)
         return RUCIO_OK;
-    return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+    return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                         "InputValidationError", "%s %s", what,
                         r == RUCIO_LATIN1_OUTSIDE
                             ? "holds a character outside ISO-8859-1 "
@@ -35,10 +35,10 @@ rucio_status rl_auth_userpass(rucio_client *c)
     rucio_call call;
     rucio_status st;
 
-    st = to_header_latin1(c, "the user name", c->settings.username, username,
-                          sizeof username);
+    st = to_header_latin1(c, "the user name", c->_internal.settings.username,
+                          username, sizeof username);
     if (st == RUCIO_OK)
-        st = to_header_latin1(c, "the password", c->settings.password,
+        st = to_header_latin1(c, "the password", c->_internal.settings.password,
                               password, sizeof password);
     if (st == RUCIO_OK) {
         memset(&call, 0, sizeof call);

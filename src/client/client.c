@@ -19,32 +19,33 @@ void rucio_client_options_default(rucio_client_options *opt)
 
 const rucio_error *rucio_client_last_error(const rucio_client *c)
 {
-    return &c->error;
+    return &c->_internal.error;
 }
 
 const char *rucio_client_account(const rucio_client *c)
 {
-    return c->token_account[0] ? c->token_account : c->settings.account;
+    return c->_internal.token_account[0] ? c->_internal.token_account
+                                         : c->_internal.settings.account;
 }
 
 int64_t rucio_client_token_expires(const rucio_client *c)
 {
-    return c->token_expires;
+    return c->_internal.token_expires;
 }
 
 const char *rucio_client_token(const rucio_client *c)
 {
-    return c->token;
+    return c->_internal.token;
 }
 
 const rucio_settings *rucio_client_settings(const rucio_client *c)
 {
-    return &c->settings;
+    return &c->_internal.settings;
 }
 
 int rucio_client_last_http_status(const rucio_client *c)
 {
-    return c->response.status;
+    return c->_internal.response.status;
 }
 
 rucio_status rucio_authenticate(rucio_client *c)
@@ -71,15 +72,15 @@ static int is_directory(const rucio_port *p, const char *path)
  * TLS is set up. */
 static void choose_files(rucio_client *c, rucio_tls_options *t)
 {
-    const char *ca = c->settings.ca_cert;
+    const char *ca = c->_internal.settings.ca_cert;
 
-    t->file_buf = c->scratch.cert_file;
-    t->file_buf_len = sizeof c->scratch.cert_file;
-    if (c->settings.insecure || c->settings.ca_mem)
+    t->file_buf = c->_internal.scratch.cert_file;
+    t->file_buf_len = sizeof c->_internal.scratch.cert_file;
+    if (c->_internal.settings.insecure || c->_internal.settings.ca_mem)
         return;
     if (!ca[0])
         t->ca_file = RUCIO_DEFAULT_CA_FILE;
-    else if (is_directory(&c->port, ca))
+    else if (is_directory(&c->_internal.port, ca))
         t->ca_dir = ca;
     else
         t->ca_file = ca;
@@ -88,9 +89,9 @@ static void choose_files(rucio_client *c, rucio_tls_options *t)
 
 static void choose_ca_mem(const rucio_client *c, rucio_tls_options *t)
 {
-    if (!c->settings.insecure && c->settings.ca_mem) {
-        t->ca_mem = c->settings.ca_mem;
-        t->ca_mem_len = c->settings.ca_mem_len;
+    if (!c->_internal.settings.insecure && c->_internal.settings.ca_mem) {
+        t->ca_mem = c->_internal.settings.ca_mem;
+        t->ca_mem_len = c->_internal.settings.ca_mem_len;
     }
 }
 
@@ -98,7 +99,7 @@ static void choose_ca_mem(const rucio_client *c, rucio_tls_options *t)
 /* x509 presents certificate and key; a proxy file holds both. */
 static void choose_client_cert(const rucio_client *c, rucio_tls_options *t)
 {
-    const rucio_settings *s = &c->settings;
+    const rucio_settings *s = &c->_internal.settings;
 
     if ((s->auth_type == RUCIO_AUTH_X509 ||
          s->auth_type == RUCIO_AUTH_X509_PROXY) && s->client_cert_mem) {
@@ -127,15 +128,16 @@ static rucio_status setup_tls(rucio_client *c)
     choose_files(c, &t);
 #endif
 #if RUCIO_WITH_X509
-    if (c->credentials_error.status == RUCIO_OK)
+    if (c->_internal.credentials_error.status == RUCIO_OK)
         choose_client_cert(c, &t);
 #endif
-    t.insecure = c->settings.insecure;
-    st = rucio_tls_config_init(&c->tls, &c->port, &t, &c->logger, err,
-                               sizeof err);
+    t.insecure = c->_internal.settings.insecure;
+    st = rucio_tls_config_init(&c->_internal.tls, &c->_internal.port, &t,
+                               &c->_internal.logger, err, sizeof err);
     if (st != RUCIO_OK)
-        return rl_error_set(&c->error, st, "ConfigurationError", "%s", err);
-    c->tls_ready = 1;
+        return rl_error_set(&c->_internal.error, st, "ConfigurationError", "%s",
+                            err);
+    c->_internal.tls_ready = 1;
     return RUCIO_OK;
 }
 #endif
@@ -145,22 +147,25 @@ static void init_connections(rucio_client *c)
     struct rucio_tls_config *tls = NULL;
 
 #if RUCIO_WITH_TLS
-    if (c->tls_ready)
-        tls = &c->tls;
+    if (c->_internal.tls_ready)
+        tls = &c->_internal.tls;
 #endif
-    rucio_http_conn_init(&c->api_conn, &c->port, tls, c->settings.timeout_ms,
-                         &c->logger);
-    rucio_http_conn_init(&c->auth_conn, &c->port, tls, c->settings.timeout_ms,
-                         &c->logger);
+    rucio_http_conn_init(&c->_internal.api_conn, &c->_internal.port, tls,
+                         c->_internal.settings.timeout_ms,
+                         &c->_internal.logger);
+    rucio_http_conn_init(&c->_internal.auth_conn, &c->_internal.port, tls,
+                         c->_internal.settings.timeout_ms,
+                         &c->_internal.logger);
 #if RUCIO_WITH_TLS
-    c->auth_conn.present_client_cert =
-        c->credentials_error.status == RUCIO_OK &&
-        (c->settings.auth_type == RUCIO_AUTH_X509 ||
-         c->settings.auth_type == RUCIO_AUTH_X509_PROXY);
+    c->_internal.auth_conn.present_client_cert =
+        c->_internal.credentials_error.status == RUCIO_OK &&
+        (c->_internal.settings.auth_type == RUCIO_AUTH_X509 ||
+         c->_internal.settings.auth_type == RUCIO_AUTH_X509_PROXY);
 #endif
 #if RUCIO_WITH_TRANSFER
-    rucio_http_conn_init(&c->storage_conn, &c->port, tls,
-                         c->settings.timeout_ms, &c->logger);
+    rucio_http_conn_init(&c->_internal.storage_conn, &c->_internal.port, tls,
+                         c->_internal.settings.timeout_ms,
+                         &c->_internal.logger);
 #endif
 }
 
@@ -169,11 +174,11 @@ rucio_status rl_client_tls_for(rucio_client *c, const rucio_url *url)
 #if RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER
     rucio_status st;
 
-    if (!url->https || c->tls_ready)
+    if (!url->https || c->_internal.tls_ready)
         return RUCIO_OK;
     st = setup_tls(c);
     if (st == RUCIO_OK)
-        c->storage_conn.tls = &c->tls;
+        c->_internal.storage_conn.tls = &c->_internal.tls;
     return st;
 #else
     (void)c;
@@ -207,24 +212,25 @@ rucio_status rucio_client_init(rucio_client *c,
         return RUCIO_E_INVALID_ARG;
     memset(c, 0, sizeof *c);
     if (!opt || !opt->port)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError",
                             "options with a port are required");
-    c->port = *opt->port;
-    c->logger = opt->logger;
+    c->_internal.port = *opt->port;
+    c->_internal.logger = opt->logger;
     st = rl_settings_resolve(c, opt);
 #if RUCIO_WITH_TLS
-    if (st == RUCIO_OK && rl_settings_use_https(&c->settings))
+    if (st == RUCIO_OK && rl_settings_use_https(&c->_internal.settings))
         st = setup_tls(c);
 #endif
     /* The config text is not needed any more; it may hold a password. */
-    rl_wipe(&c->scratch, sizeof c->scratch);
+    rl_wipe(&c->_internal.scratch, sizeof c->_internal.scratch);
     if (st != RUCIO_OK)
         return st;
-    c->call_timeout_ms =
-        opt->call_timeout_ms ? opt->call_timeout_ms : c->settings.timeout_ms;
+    c->_internal.call_timeout_ms = opt->call_timeout_ms
+                                       ? opt->call_timeout_ms
+                                       : c->_internal.settings.timeout_ms;
     init_connections(c);
-    rl_error_clear(&c->error);
+    rl_error_clear(&c->_internal.error);
     return RUCIO_OK;
 }
 
@@ -232,21 +238,22 @@ void rucio_client_free(rucio_client *c)
 {
     if (!c)
         return;
-    rucio_http_conn_free(&c->api_conn);
-    rucio_http_conn_free(&c->auth_conn);
+    rucio_http_conn_free(&c->_internal.api_conn);
+    rucio_http_conn_free(&c->_internal.auth_conn);
 #if RUCIO_WITH_TRANSFER
-    rucio_http_conn_free(&c->storage_conn);
+    rucio_http_conn_free(&c->_internal.storage_conn);
 #endif
 #if RUCIO_WITH_TLS
-    if (c->tls_ready)
-        rucio_tls_config_free(&c->tls);
-    c->tls_ready = 0;
+    if (c->_internal.tls_ready)
+        rucio_tls_config_free(&c->_internal.tls);
+    c->_internal.tls_ready = 0;
 #endif
-    rl_wipe(c->token, sizeof c->token);
-    rl_wipe(c->settings.password, sizeof c->settings.password);
-    rl_wipe(&c->scratch, sizeof c->scratch);
-    rl_wipe(c->query, sizeof c->query);
+    rl_wipe(c->_internal.token, sizeof c->_internal.token);
+    rl_wipe(c->_internal.settings.password,
+            sizeof c->_internal.settings.password);
+    rl_wipe(&c->_internal.scratch, sizeof c->_internal.scratch);
+    rl_wipe(c->_internal.query, sizeof c->_internal.query);
     /* The connections wipe their own buffers when closed; the headers of
      * the last response may hold X-Rucio-Auth-Token. */
-    rl_wipe(&c->response, sizeof c->response);
+    rl_wipe(&c->_internal.response, sizeof c->_internal.response);
 }

@@ -26,8 +26,8 @@ typedef struct body_sink {
 rucio_status rl_body_keep(rucio_client *c, size_t *used,
                           const uint8_t *data, size_t len)
 {
-    char *buf = c->scratch.body;
-    size_t room = sizeof c->scratch.body - 1 - *used;
+    char *buf = c->_internal.scratch.body;
+    size_t room = sizeof c->_internal.scratch.body - 1 - *used;
     size_t n = len < room ? len : room;
 
     memcpy(buf + *used, data, n);
@@ -42,7 +42,7 @@ static rucio_status body_write(void *user, const uint8_t *data, size_t len)
     rucio_status st = rl_body_keep(s->client, &s->len, data, len);
 
     if (st != RUCIO_OK)
-        s->cut = s->client->response.status / 100 != 2;
+        s->cut = s->client->_internal.response.status / 100 != 2;
     return st;
 }
 
@@ -50,8 +50,8 @@ static rucio_status body_write(void *user, const uint8_t *data, size_t len)
 
 static const char *base_url(const rucio_client *c, rucio_endpoint ep)
 {
-    return ep == RUCIO_ENDPOINT_AUTH ? c->settings.auth_host
-                                     : c->settings.rucio_host;
+    return ep == RUCIO_ENDPOINT_AUTH ? c->_internal.settings.auth_host
+                                     : c->_internal.settings.rucio_host;
 }
 
 /* "<host>/<path>[?<query>]": no slash normalisation, as build_url. */
@@ -59,7 +59,7 @@ static rucio_status build_url(rucio_client *c, const rucio_call *call)
 {
     rucio_strbuf b;
 
-    rucio_strbuf_init(&b, c->url, sizeof c->url);
+    rucio_strbuf_init(&b, c->_internal.url, sizeof c->_internal.url);
     rucio_strbuf_puts(&b, base_url(c, call->endpoint));
     rucio_strbuf_putc(&b, '/');
     rucio_strbuf_puts(&b, call->path);
@@ -68,7 +68,8 @@ static rucio_status build_url(rucio_client *c, const rucio_call *call)
         rucio_strbuf_puts(&b, call->query);
     }
     if (b.status != RUCIO_OK)
-        return rl_error_set(&c->error, RUCIO_E_NO_SPACE, "InputValidationError",
+        return rl_error_set(&c->_internal.error, RUCIO_E_NO_SPACE,
+                            "InputValidationError",
                             "request URL longer than RUCIO_URL_MAX");
     return RUCIO_OK;
 }
@@ -87,14 +88,14 @@ static size_t build_headers(const rucio_client *c, const rucio_call *call,
 {
     size_t n = 0, i;
 
-    add_header(h, &n, "User-Agent", c->settings.user_agent);
+    add_header(h, &n, "User-Agent", c->_internal.settings.user_agent);
     add_header(h, &n, "Accept", "*/*");
     add_header(h, &n, "Connection", "Keep-Alive");
-    add_header(h, &n, "X-Rucio-Auth-Token", c->token);
-    add_header(h, &n, "X-Rucio-VO", c->settings.vo);
-    add_header(h, &n, "X-Rucio-Script", c->settings.script);
-    if (c->settings.account[0])
-        add_header(h, &n, "X-Rucio-Account", c->settings.account);
+    add_header(h, &n, "X-Rucio-Auth-Token", c->_internal.token);
+    add_header(h, &n, "X-Rucio-VO", c->_internal.settings.vo);
+    add_header(h, &n, "X-Rucio-Script", c->_internal.settings.script);
+    if (c->_internal.settings.account[0])
+        add_header(h, &n, "X-Rucio-Account", c->_internal.settings.account);
     for (i = 0; i < call->extra_count; i++)
         h[n++] = call->extra[i];
     return n;
@@ -111,13 +112,13 @@ static size_t http_scheme_length(const char *loc)
     return 0;
 }
 
-/* Resolve a Location header against the URL in c->url, in place: an
+/* Resolve a Location header against the URL in c->_internal.url, in place: an
  * absolute URL replaces it, "//authority/path" keeps only the scheme,
  * "/path" keeps scheme and authority, and a relative reference replaces
  * the last path segment (RFC 3986 5.2; dot segments are not removed). */
 static rucio_status resolve_location(rucio_client *c, const char *loc)
 {
-    char *url = c->url;
+    char *url = c->_internal.url;
     char *path = strstr(url, "://");
     rucio_strbuf b;
     size_t keep;
@@ -138,12 +139,12 @@ static rucio_status resolve_location(rucio_client *c, const char *loc)
                 end--;
             keep += end;
         } else if (loc[0] != '/') {
-            if (keep + 1 >= sizeof c->url)
+            if (keep + 1 >= sizeof c->_internal.url)
                 return RUCIO_E_NO_SPACE;
             url[keep++] = '/';
         }
     }
-    rucio_strbuf_init(&b, url + keep, sizeof c->url - keep);
+    rucio_strbuf_init(&b, url + keep, sizeof c->_internal.url - keep);
     rucio_strbuf_puts(&b, loc);
     return b.status;
 }
@@ -176,14 +177,14 @@ static rucio_status refuse_redirect(rucio_client *c, const char *why,
         put_origin(&b, target);
         rucio_strbuf_putc(&b, ')');
     }
-    rl_error_set(&c->error, RUCIO_E_REDIRECT, "RucioException", "%s%s",
-                 why, to);
-    c->error.http_status = c->response.status;
+    rl_error_set(&c->_internal.error, RUCIO_E_REDIRECT, "RucioException",
+                 "%s%s", why, to);
+    c->_internal.error.http_status = c->_internal.response.status;
     return RUCIO_E_REDIRECT;
 }
 
 /* Where a redirect comes from: the origin of the URL that was sent,
- * kept apart because c->url is then resolved in place. */
+ * kept apart because c->_internal.url is then resolved in place. */
 typedef struct origin {
     int https;
     uint16_t port;
@@ -209,7 +210,7 @@ static int same_origin(const origin *from, const rucio_url *to)
  * X-Rucio-Auth-Token included. Here a redirect is followed only to the
  * same scheme, host and port, never for an authentication request (its
  * headers hold passwords and signatures), and at most MAX_REDIRECTS
- * times. c->url is resolved against loc first, so that the origin
+ * times. c->_internal.url is resolved against loc first, so that the origin
  * compared is the one the next request would really go to. */
 static rucio_status follow_redirect(rucio_client *c, const rucio_call *call,
                                     const rucio_url *from, const char *loc,
@@ -221,7 +222,8 @@ static rucio_status follow_redirect(rucio_client *c, const rucio_call *call,
     if (resolve_location(c, loc) != RUCIO_OK)
         return refuse_redirect(c, "redirect to a URL too long to follow",
                                NULL);
-    if (rucio_url_parse(c->url, strlen(c->url), to) != RUCIO_OK)
+    if (rucio_url_parse(c->_internal.url, strlen(c->_internal.url), to) !=
+        RUCIO_OK)
         return refuse_redirect(c, "redirect to an invalid URL refused", NULL);
     if (call->endpoint == RUCIO_ENDPOINT_AUTH)
         return refuse_redirect(c, "redirect of an authentication request "
@@ -243,14 +245,14 @@ static rucio_status follow_redirect(rucio_client *c, const rucio_call *call,
  * one handshake and one set of TLS buffers instead of two. */
 static rucio_http_conn *conn_for(rucio_client *c, rucio_endpoint ep)
 {
-    int own_auth_conn = strcmp(c->settings.auth_host,
-                               c->settings.rucio_host) != 0;
+    int own_auth_conn = strcmp(c->_internal.settings.auth_host,
+                               c->_internal.settings.rucio_host) != 0;
 
 #if RUCIO_WITH_TLS
-    own_auth_conn = own_auth_conn || c->auth_conn.present_client_cert;
+    own_auth_conn = own_auth_conn || c->_internal.auth_conn.present_client_cert;
 #endif
-    return ep == RUCIO_ENDPOINT_AUTH && own_auth_conn ? &c->auth_conn
-                                                      : &c->api_conn;
+    return ep == RUCIO_ENDPOINT_AUTH && own_auth_conn ? &c->_internal.auth_conn
+                                                      : &c->_internal.api_conn;
 }
 
 static int is_redirect(int status)
@@ -259,7 +261,8 @@ static int is_redirect(int status)
            status == 308;
 }
 
-/* Send to c->url once. A cut error body still counts as the answer. */
+/* Send to c->_internal.url once. A cut error body still counts as the answer.
+ */
 static rucio_status send_once(rucio_client *c, const rucio_call *call,
                               const rucio_http_request *req, size_t *out_len)
 {
@@ -269,23 +272,23 @@ static rucio_status send_once(rucio_client *c, const rucio_call *call,
 
     sink.write = body_write;
     sink.user = &body;
-    c->scratch.body[0] = '\0';
-    c->response.status = 0;
+    c->_internal.scratch.body[0] = '\0';
+    c->_internal.response.status = 0;
     st = rucio_http_conn_exchange(conn_for(c, call->endpoint), req,
-                                  &c->response, &sink);
+                                  &c->_internal.response, &sink);
     *out_len = body.len;
     if (st == RUCIO_E_BODY_TOO_LARGE && body.cut) {
-        rucio_log(&c->logger, RUCIO_LOG_DEBUG,
+        rucio_log(&c->_internal.logger, RUCIO_LOG_DEBUG,
                   "error body longer than %u bytes: the rest was not read",
-                  (unsigned)sizeof c->scratch.body - 1);
+                  (unsigned)sizeof c->_internal.scratch.body - 1);
         return RUCIO_OK;
     }
     return st;
 }
 
-/* Send to c->url and follow same-origin redirects. RUCIO_OK: a response
- * is in c->response; else a transport status, or RUCIO_E_REDIRECT with
- * c->error filled. */
+/* Send to c->_internal.url and follow same-origin redirects. RUCIO_OK: a
+ * response is in c->_internal.response; else a transport status, or
+ * RUCIO_E_REDIRECT with c->_internal.error filled. */
 static rucio_status exchange(rucio_client *c, const rucio_call *call,
                              size_t *out_len)
 {
@@ -301,12 +304,12 @@ static rucio_status exchange(rucio_client *c, const rucio_call *call,
     req.url = &url;
     req.headers = headers;
     req.header_count = build_headers(c, call, headers);
-    st = rucio_url_parse(c->url, strlen(c->url), &url);
+    st = rucio_url_parse(c->_internal.url, strlen(c->_internal.url), &url);
     for (redirects = 0; st == RUCIO_OK; redirects++) {
         st = send_once(c, call, &req, out_len);
-        if (st != RUCIO_OK || !is_redirect(c->response.status))
+        if (st != RUCIO_OK || !is_redirect(c->_internal.response.status))
             return st;
-        loc = rucio_http_response_header(&c->response, "Location");
+        loc = rucio_http_response_header(&c->_internal.response, "Location");
         if (!loc)
             return RUCIO_OK; /* no Location: the 3xx is the answer */
         st = follow_redirect(c, call, &url, loc, redirects, &url);
@@ -359,9 +362,11 @@ int rl_retry_after_ms(const char *value, int64_t now_seconds,
 /* Milliseconds left before the call's deadline. */
 static uint64_t time_left_ms(const rucio_client *c)
 {
-    uint64_t now = c->port.now_ms(c->port.ctx);
+    uint64_t now = c->_internal.port.now_ms(c->_internal.port.ctx);
 
-    return c->call_deadline_ms > now ? c->call_deadline_ms - now : 0;
+    return c->_internal.call_deadline_ms > now
+               ? c->_internal.call_deadline_ms - now
+               : 0;
 }
 
 /* Full jitter (uniform in [0, bound]): a fleet of nodes that failed
@@ -370,7 +375,8 @@ static uint32_t jitter_ms(const rucio_client *c, uint32_t bound)
 {
     uint8_t r[4];
 
-    if (c->port.random(c->port.ctx, r, sizeof r) != RUCIO_OK)
+    if (c->_internal.port.random(c->_internal.port.ctx, r, sizeof r) !=
+        RUCIO_OK)
         return bound;
     return (uint32_t)(((uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 |
                        (uint32_t)r[2] << 8 | r[3]) %
@@ -383,22 +389,24 @@ static uint32_t jitter_ms(const rucio_client *c, uint32_t bound)
 static uint32_t backoff_ms(const rucio_client *c, int attempt, int response)
 {
     const char *retry_after =
-        response ? rucio_http_response_header(&c->response, "Retry-After")
-                 : NULL;
+        response
+            ? rucio_http_response_header(&c->_internal.response, "Retry-After")
+            : NULL;
     uint32_t bound = attempt < 6 ? 250u << attempt : MAX_BACKOFF_MS;
     uint32_t wait = 0;
 
     if (bound > MAX_BACKOFF_MS)
         bound = MAX_BACKOFF_MS;
     if (retry_after &&
-        !rl_retry_after_ms(retry_after, c->port.wall_seconds(c->port.ctx),
-                           &wait))
+        !rl_retry_after_ms(
+            retry_after, c->_internal.port.wall_seconds(c->_internal.port.ctx),
+            &wait))
         wait = 0;
     wait += jitter_ms(c, bound);
     if (wait > RUCIO_RETRY_AFTER_MAX_MS)
         wait = RUCIO_RETRY_AFTER_MAX_MS;
-    if (wait > c->settings.timeout_ms)
-        wait = c->settings.timeout_ms;
+    if (wait > c->_internal.settings.timeout_ms)
+        wait = c->_internal.settings.timeout_ms;
     return wait;
 }
 
@@ -407,12 +415,12 @@ static uint32_t backoff_ms(const rucio_client *c, int attempt, int response)
 static int sleep_before_retry(rucio_client *c, uint32_t ms)
 {
     if (ms >= time_left_ms(c)) {
-        rucio_log(&c->logger, RUCIO_LOG_INFO,
+        rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
                   "no time left for another attempt within the call's "
                   "time limit");
         return 0;
     }
-    c->port.sleep_ms(c->port.ctx, ms);
+    c->_internal.port.sleep_ms(c->_internal.port.ctx, ms);
     return 1;
 }
 
@@ -456,7 +464,7 @@ static rucio_status report_failure(rucio_client *c, const rucio_call *call,
     default:
         break;
     }
-    return rl_error_set(&c->error, st, cls, "%s%s", prefix,
+    return rl_error_set(&c->_internal.error, st, cls, "%s%s", prefix,
                         detail[0] ? detail : rucio_strerror(st));
 }
 
@@ -471,13 +479,13 @@ static next_step after_failure(rucio_client *c, const rucio_call *call,
                                int attempt, rucio_status *st)
 {
     if (*st == RUCIO_E_REDIRECT)
-        return STEP_FAILED; /* c->error says which */
-    if (connection_error(*st) && c->response.status == 0 &&
-        attempt < c->settings.request_retries + 1 &&
+        return STEP_FAILED; /* c->_internal.error says which */
+    if (connection_error(*st) && c->_internal.response.status == 0 &&
+        attempt < c->_internal.settings.request_retries + 1 &&
         attempt + 1 < MAX_ATTEMPTS) {
         uint32_t ms = backoff_ms(c, attempt, 0);
 
-        rucio_log(&c->logger, RUCIO_LOG_WARN, "%s; retrying in %u ms",
+        rucio_log(&c->_internal.logger, RUCIO_LOG_WARN, "%s; retrying in %u ms",
                   conn_for(c, call->endpoint)->error, (unsigned)ms);
         if (sleep_before_retry(c, ms))
             return STEP_AGAIN;
@@ -491,14 +499,14 @@ static next_step after_failure(rucio_client *c, const rucio_call *call,
  * is always final. */
 static next_step after_response(rucio_client *c, int attempt)
 {
-    int status = c->response.status;
+    int status = c->_internal.response.status;
 
     if (attempt + 1 == MAX_ATTEMPTS)
         return STEP_DONE;
     if (status == 502 || status == 503 || status == 504) {
         uint32_t ms = backoff_ms(c, attempt, 1);
 
-        rucio_log(&c->logger, RUCIO_LOG_INFO,
+        rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
                   "server answered %d; retrying in %u ms", status,
                   (unsigned)ms);
         return sleep_before_retry(c, ms) ? STEP_AGAIN : STEP_DONE;
@@ -508,10 +516,13 @@ static next_step after_response(rucio_client *c, int attempt)
 
 void rl_call_begin(rucio_client *c)
 {
-    c->call_deadline_ms = rucio_port_deadline(&c->port, c->call_timeout_ms);
-    rucio_http_conn_set_deadline(&c->api_conn, c->call_deadline_ms);
-    rucio_http_conn_set_deadline(&c->auth_conn, c->call_deadline_ms);
-    rl_error_clear(&c->error);
+    c->_internal.call_deadline_ms =
+        rucio_port_deadline(&c->_internal.port, c->_internal.call_timeout_ms);
+    rucio_http_conn_set_deadline(&c->_internal.api_conn,
+                                 c->_internal.call_deadline_ms);
+    rucio_http_conn_set_deadline(&c->_internal.auth_conn,
+                                 c->_internal.call_deadline_ms);
+    rl_error_clear(&c->_internal.error);
 }
 
 rucio_status rl_call_send(rucio_client *c, const rucio_call *call,

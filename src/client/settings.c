@@ -39,14 +39,14 @@ static rucio_status fail(source *s, rucio_status st, const char *cls,
     va_list ap;
 
     va_start(ap, fmt);
-    rl_error_vset(&s->c->error, st, cls, fmt, ap);
+    rl_error_vset(&s->c->_internal.error, st, cls, fmt, ap);
     va_end(ap);
     return st;
 }
 
 static const char *env(const source *s, const char *name)
 {
-    const rucio_port *p = &s->c->port;
+    const rucio_port *p = &s->c->_internal.port;
 
     return RUCIO_WITH_ENV && p->env ? p->env->get(p->ctx, name) : NULL;
 }
@@ -57,30 +57,30 @@ static const char *env(const source *s, const char *name)
 
 static rucio_status load_config(source *s, const char *path)
 {
-    const rucio_port *p = &s->c->port;
+    const rucio_port *p = &s->c->_internal.port;
     rucio_ini_error ie;
     size_t len = 0;
     rucio_status st;
 
-    st = p->fs->read_file(p->ctx, path, s->c->scratch.config,
-                          sizeof s->c->scratch.config - 1, &len);
+    st = p->fs->read_file(p->ctx, path, s->c->_internal.scratch.config,
+                          sizeof s->c->_internal.scratch.config - 1, &len);
     if (st != RUCIO_OK)
         return fail(s, RUCIO_E_CONFIG, "ConfigLoadingError", "%s%s",
                     st == RUCIO_E_NO_SPACE
                         ? "configuration file larger than RUCIO_CONFIG_MAX: "
                         : "Could not load Rucio configuration file: ",
                     path);
-    s->c->scratch.config[len] = '\0';
-    if (rl_ini_parse(&s->ini, s->c->scratch.config, len, &ie) !=
+    s->c->_internal.scratch.config[len] = '\0';
+    if (rl_ini_parse(&s->ini, s->c->_internal.scratch.config, len, &ie) !=
         RUCIO_OK)
         return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
                     "%s, line %llu: %s", path, (unsigned long long)ie.line,
                     ie.reason);
-    s->text = s->c->scratch.config;
+    s->text = s->c->_internal.scratch.config;
     s->len = len;
     /* Fits: find_config and search_config bound the path. */
-    return rucio_strbuf_copy(s->c->settings.config_file,
-                             sizeof s->c->settings.config_file, path);
+    return rucio_strbuf_copy(s->c->_internal.settings.config_file,
+                             sizeof s->c->_internal.settings.config_file, path);
 }
 
 static int file_exists(const rucio_port *p, const char *path)
@@ -114,7 +114,7 @@ static rucio_status search_config(source *s)
             continue;
         rucio_strbuf_puts(&list, list.len ? ", " : "");
         rucio_strbuf_puts(&list, path);
-        if (file_exists(&s->c->port, path))
+        if (file_exists(&s->c->_internal.port, path))
             return load_config(s, path);
     }
     return RUCIO_OK; /* no file: fine until a value is needed from it */
@@ -128,7 +128,7 @@ static rucio_status find_config(source *s)
 
     if (s->opt->no_config)
         return RUCIO_OK;
-    if (!s->c->port.fs)
+    if (!s->c->_internal.port.fs)
         return path ? fail(s, RUCIO_E_PORT, "ConfigLoadingError",
                            "a rucio.cfg is named, but the port has no file "
                            "functions to read it")
@@ -137,7 +137,7 @@ static rucio_status find_config(source *s)
         path = env(s, "RUCIO_CONFIG");
     if (!path)
         return search_config(s);
-    if (strlen(path) >= sizeof s->c->settings.config_file)
+    if (strlen(path) >= sizeof s->c->_internal.settings.config_file)
         return fail(s, RUCIO_E_CONFIG, "ConfigLoadingError",
                     "configuration file path too long");
     return load_config(s, path);
@@ -158,8 +158,8 @@ static found config_value(source *s, const char *key, char *out, size_t cap)
         return ABSENT;
     if (st == RUCIO_E_NO_SPACE)
         fail(s, RUCIO_E_CONFIG, "ConfigurationError",
-             "value too long in %s: [client] %s", s->c->settings.config_file,
-             key);
+             "value too long in %s: [client] %s",
+             s->c->_internal.settings.config_file, key);
     else
         fail(s, RUCIO_E_CONFIG, "ConfigurationError", "%s: [client] %s",
              ie.reason, key);
@@ -224,7 +224,7 @@ static found lookup(source *s, const char *option, const char *env_name,
 static rucio_status missing(source *s, const char *prefix, const char *key)
 {
     if (RUCIO_WITH_FILES && !s->text && !s->opt->no_config &&
-        s->c->port.fs) {
+        s->c->_internal.port.fs) {
         return fail(s, RUCIO_E_CONFIG_NOT_FOUND, "ConfigNotFound",
                     "Could not load Rucio configuration file. Rucio looked "
                     "in the following paths for a configuration file, in "
@@ -245,7 +245,7 @@ static rucio_status require(source *s, const char *option, const char *env_name,
     case ABSENT:
         return missing(s, prefix, key);
     default:
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     }
 }
 
@@ -277,7 +277,7 @@ static rucio_status check_host(source *s, const char *host)
 
 static rucio_status resolve_hosts(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     rucio_status rc;
 
     rc = require(s, s->opt->rucio_host, NULL, "rucio_host", st->rucio_host,
@@ -294,13 +294,13 @@ static rucio_status resolve_hosts(source *s)
 
 static rucio_status resolve_identity(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
 
     if (lookup(s, s->opt->account, "RUCIO_ACCOUNT", "account", st->account,
                sizeof st->account) == FAILED ||
         lookup(s, s->opt->vo, "RUCIO_VO", "vo", st->vo, sizeof st->vo) ==
             FAILED)
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     if (!st->vo[0])
         strcpy(st->vo, DEFAULT_VO);
     return RUCIO_OK;
@@ -311,7 +311,7 @@ static rucio_status resolve_identity(source *s)
  * call, so that a typo is reported at once. */
 static rucio_status resolve_auth_type(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     const char *from_env = env(s, "RUCIO_AUTH_TYPE");
     const char *option = s->opt->auth_type;
     rucio_status rc;
@@ -351,8 +351,8 @@ static rucio_status expand(source *s, char *path, size_t cap)
 {
     char expanded[RUCIO_PATH_MAX];
 
-    if (rl_expand_path(&s->c->port, path, expanded, sizeof expanded) !=
-            RUCIO_OK ||
+    if (rl_expand_path(&s->c->_internal.port, path, expanded,
+                       sizeof expanded) != RUCIO_OK ||
         strlen(expanded) >= cap) {
         return fail(s, RUCIO_E_CONFIG, "ConfigurationError",
                     "cannot expand the path %s", path);
@@ -373,7 +373,7 @@ int rl_settings_use_https(const rucio_settings *settings)
 #if RUCIO_WITH_CERT_FILES
 static rucio_status resolve_ca_files(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     const char *dir = env(s, "X509_CERT_DIR");
     found f;
 
@@ -386,7 +386,7 @@ static rucio_status resolve_ca_files(source *s)
     else if ((f = config_value(s, "ca_cert", st->ca_cert,
                                sizeof st->ca_cert)) == FOUND)
         return expand(s, st->ca_cert, sizeof st->ca_cert);
-    return f == FAILED ? s->c->error.status : RUCIO_OK;
+    return f == FAILED ? s->c->_internal.error.status : RUCIO_OK;
 }
 #else
 /* No CA files in this build: the CA in memory, or nothing to verify. */
@@ -403,8 +403,8 @@ static rucio_status resolve_ca_files(source *s)
 
 static rucio_status resolve_ca(source *s)
 {
-    s->c->settings.insecure = s->opt->insecure;
-    if (!rl_settings_use_https(&s->c->settings))
+    s->c->_internal.settings.insecure = s->opt->insecure;
+    if (!rl_settings_use_https(&s->c->_internal.settings))
         return RUCIO_OK;
     return resolve_ca_files(s);
 }
@@ -413,7 +413,7 @@ static rucio_status resolve_ca(source *s)
 
 static rucio_status resolve_userpass(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     rucio_status rc;
 
     rc = require(s, s->opt->username, NULL, "username", st->username,
@@ -431,7 +431,7 @@ static rucio_status file_check(source *s, const char *path, int want_regular,
                                const char *cls, const char *message,
                                const char *suffix, rucio_file_info *out)
 {
-    const rucio_port *p = &s->c->port;
+    const rucio_port *p = &s->c->_internal.port;
 
     if (p->fs->stat(p->ctx, path, out) == RUCIO_OK &&
         out->type != RUCIO_FILE_NONE &&
@@ -454,7 +454,7 @@ static rucio_status check_key_mode(source *s, const char *path, unsigned mode)
 
 static rucio_status resolve_x509(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     rucio_file_info info;
     rucio_status rc;
     found f;
@@ -472,7 +472,7 @@ static rucio_status resolve_x509(source *s)
     f = lookup(s, s->opt->client_key, "RUCIO_CLIENT_KEY", "client_key",
                st->client_key, sizeof st->client_key);
     if (f != FOUND)
-        return f == FAILED ? s->c->error.status : RUCIO_OK;
+        return f == FAILED ? s->c->_internal.error.status : RUCIO_OK;
     rc = expand(s, st->client_key, sizeof st->client_key);
     if (rc == RUCIO_OK)
         rc = file_check(s, st->client_key, 0, "MissingClientParameter",
@@ -482,7 +482,7 @@ static rucio_status resolve_x509(source *s)
 
 static void default_proxy_path(source *s, char *out, size_t cap)
 {
-    const rucio_port *p = &s->c->port;
+    const rucio_port *p = &s->c->_internal.port;
     rucio_strbuf b;
 
     rucio_strbuf_init(&b, out, cap);
@@ -494,7 +494,7 @@ static void default_proxy_path(source *s, char *out, size_t cap)
  * X509_USER_PROXY > /tmp/x509up_u<euid> when it is a file. */
 static rucio_status resolve_proxy(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     char fallback[64], suffix[80];
     rucio_file_info info;
     found f;
@@ -504,28 +504,28 @@ static rucio_status resolve_proxy(source *s)
     f = lookup(s, s->opt->client_proxy, "RUCIO_CLIENT_PROXY",
                "client_x509_proxy", st->client_proxy, sizeof st->client_proxy);
     if (f == FAILED)
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     if (f == ABSENT || !st->client_proxy[0]) {
         const char *user_proxy = env(s, "X509_USER_PROXY");
 
         if (copy_value(s, "X509_USER_PROXY", user_proxy ? user_proxy : fallback,
                        st->client_proxy, sizeof st->client_proxy) != FOUND)
-            return s->c->error.status;
+            return s->c->_internal.error.status;
     }
     if (expand(s, st->client_proxy, sizeof st->client_proxy) != RUCIO_OK)
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     if (file_check(s, st->client_proxy, 1, "MissingClientParameter",
                    "Cannot find a valid X509 proxy; checked "
                    "$RUCIO_CLIENT_PROXY, $X509_USER_PROXY, "
                    "client/client_x509_proxy config and the default path: '",
                    suffix, &info) != RUCIO_OK)
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     return RUCIO_OK;
 }
 
 static rucio_status resolve_ssh(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     rucio_file_info info;
     rucio_status rc;
 
@@ -537,7 +537,7 @@ static rucio_status resolve_ssh(source *s)
         file_check(s, st->ssh_private_key, 1, "CannotAuthenticate",
                    "Provided ssh private key does not exist: '", "",
                    &info) != RUCIO_OK) {
-        s->c->error.status = RUCIO_E_AUTH;
+        s->c->_internal.error.status = RUCIO_E_AUTH;
         return RUCIO_E_AUTH;
     }
     return rc;
@@ -549,7 +549,7 @@ static rucio_status resolve_ssh(source *s)
 static rucio_status resolve_credential_files(source *s)
 {
 #if RUCIO_WITH_CERT_FILES
-    switch (s->c->settings.auth_type) {
+    switch (s->c->_internal.settings.auth_type) {
     case RUCIO_AUTH_X509:
         return resolve_x509(s);
     case RUCIO_AUTH_X509_PROXY:
@@ -572,15 +572,15 @@ static rucio_status resolve_token(source *s)
     if (!s->opt->token || !*s->opt->token)
         return fail(s, RUCIO_E_NO_AUTH_INFO, "NoAuthInformation",
                     "auth type 'token' needs a token");
-    if (copy_value(s, "token", s->opt->token, c->token, sizeof c->token) !=
-        FOUND)
-        return c->error.status;
+    if (copy_value(s, "token", s->opt->token, c->_internal.token,
+                   sizeof c->_internal.token) != FOUND)
+        return c->_internal.error.status;
     return RUCIO_OK;
 }
 
 static void borrow_memory_credentials(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     const rucio_client_options *o = s->opt;
 
     st->ca_mem = o->ca_mem;
@@ -596,7 +596,7 @@ static void borrow_memory_credentials(source *s)
 /* An x509, x509_proxy or ssh credential given in memory. */
 static int credential_in_memory(const source *s)
 {
-    if (s->c->settings.auth_type == RUCIO_AUTH_SSH)
+    if (s->c->_internal.settings.auth_type == RUCIO_AUTH_SSH)
         return s->opt->ssh_key_mem != NULL;
     return s->opt->client_cert_mem != NULL;
 }
@@ -606,14 +606,14 @@ static int credential_in_memory(const source *s)
 static rucio_status resolve_credentials(source *s)
 {
     borrow_memory_credentials(s);
-    switch (s->c->settings.auth_type) {
+    switch (s->c->_internal.settings.auth_type) {
     case RUCIO_AUTH_USERPASS:
         return resolve_userpass(s);
     case RUCIO_AUTH_X509:
     case RUCIO_AUTH_X509_PROXY:
     case RUCIO_AUTH_SSH:
         if (credential_in_memory(s) ||
-            (RUCIO_WITH_CERT_FILES && !s->c->port.fs))
+            (RUCIO_WITH_CERT_FILES && !s->c->_internal.port.fs))
             return RUCIO_OK;
         return resolve_credential_files(s);
     case RUCIO_AUTH_TOKEN:
@@ -629,22 +629,22 @@ static rucio_status resolve_credentials(source *s)
 #if RUCIO_WITH_FILES
 static rucio_status resolve_token_path(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     char override[RUCIO_PATH_MAX];
 
     st->token_path[0] = '\0';
-    if (st->auth_type == RUCIO_AUTH_TOKEN || !s->c->port.fs)
+    if (st->auth_type == RUCIO_AUTH_TOKEN || !s->c->_internal.port.fs)
         return RUCIO_OK;
     if (config_value(s, "auth_token_file_path", override, sizeof override) ==
         FAILED)
-        return s->c->error.status;
+        return s->c->_internal.error.status;
     if (!s->text)
         override[0] = '\0';
-    if (rl_token_cache_path(&s->c->port, st->account, st->vo, override,
-                            st->token_path, sizeof st->token_path) !=
-        RUCIO_OK) {
+    if (rl_token_cache_path(&s->c->_internal.port, st->account, st->vo,
+                            override, st->token_path,
+                            sizeof st->token_path) != RUCIO_OK) {
         st->token_path[0] = '\0';
-        rucio_log(&s->c->logger, RUCIO_LOG_WARN,
+        rucio_log(&s->c->_internal.logger, RUCIO_LOG_WARN,
                   "no token cache directory; tokens kept in memory only");
     }
     return RUCIO_OK;
@@ -652,7 +652,8 @@ static rucio_status resolve_token_path(source *s)
 #else
 static rucio_status resolve_token_path(source *s)
 {
-    s->c->settings.token_path[0] = '\0'; /* no files: no token cache */
+    s->c->_internal.settings.token_path[0] =
+        '\0'; /* no files: no token cache */
     return RUCIO_OK;
 }
 #endif
@@ -664,15 +665,15 @@ static void resolve_retries(source *s)
     char text[16];
     uint64_t value;
 
-    s->c->settings.request_retries = DEFAULT_REQUEST_RETRIES;
+    s->c->_internal.settings.request_retries = DEFAULT_REQUEST_RETRIES;
     if (config_value(s, "request_retries", text, sizeof text) == FOUND &&
         rl_ascii_parse_u64(text, strlen(text), &value) && value <= 10000)
-        s->c->settings.request_retries = (int)value;
+        s->c->_internal.settings.request_retries = (int)value;
 }
 
 static void resolve_client_identity(source *s)
 {
-    rucio_settings *st = &s->c->settings;
+    rucio_settings *st = &s->c->_internal.settings;
     rucio_strbuf b;
 
     rucio_strbuf_init(&b, st->user_agent, sizeof st->user_agent);
@@ -699,8 +700,8 @@ static void resolve_authentication(source *s)
         rc = resolve_token_path(s);
     if (rc == RUCIO_OK)
         return;
-    c->credentials_error = c->error;
-    rl_error_clear(&c->error);
+    c->_internal.credentials_error = c->_internal.error;
+    rl_error_clear(&c->_internal.error);
 }
 
 rucio_status rl_settings_resolve(rucio_client *c,

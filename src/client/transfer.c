@@ -63,7 +63,7 @@ static void fill_result(transfer *t, rucio_transfer_result *out)
 
     if (!out)
         return;
-    out->http_status = t->client->response.status;
+    out->http_status = t->client->_internal.response.status;
     out->bytes = t->done;
     out->total = t->total;
     rl_adler32_hex(rl_adler32_value(&t->adler), out->adler32);
@@ -117,8 +117,8 @@ static void first_line(const char *body, char *out, size_t cap)
  * error code), its message, the status and the host, never the URL. */
 static rucio_status storage_error(rucio_client *c, const rucio_url *url)
 {
-    rucio_error *e = &c->error;
-    const char *body = c->scratch.body;
+    rucio_error *e = &c->_internal.error;
+    const char *body = c->_internal.scratch.body;
     char code[sizeof e->exception_class];
     char message[RUCIO_ERROR_MAX];
 
@@ -129,19 +129,19 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
     rl_error_set(e, RUCIO_E_STORAGE, code,
                  message[0] ? "%s (HTTP %d from %.*s:%u)"
                             : "%sHTTP %d from %.*s:%u",
-                 message, c->response.status, (int)url->host_len,
+                 message, c->_internal.response.status, (int)url->host_len,
                  url->host, (unsigned)url->port);
     e->code = 0;
-    e->http_status = c->response.status;
+    e->http_status = c->_internal.response.status;
     return RUCIO_E_STORAGE;
 }
 
 static rucio_status connection_failed(rucio_client *c, rucio_status st)
 {
-    return rl_error_set(&c->error, st, "ServerConnectionException",
-                        "storage: %s",
-                        c->storage_conn.error[0] ? c->storage_conn.error
-                                                 : rucio_strerror(st));
+    return rl_error_set(
+        &c->_internal.error, st, "ServerConnectionException", "storage: %s",
+        c->_internal.storage_conn.error[0] ? c->_internal.storage_conn.error
+                                           : rucio_strerror(st));
 }
 
 /* ---- the exchange ---------------------------------------------------------- */
@@ -165,7 +165,7 @@ static rucio_status storage_sink_write(void *user, const uint8_t *data,
 
     /* Of an error body only the start is kept, for the message; the rest
      * is not read (the connection is then closed). */
-    if (!success(t->client->response.status))
+    if (!success(t->client->_internal.response.status))
         return rl_body_keep(t->client, &t->error_len, data, len);
     if (!t->sink)
         return RUCIO_OK;
@@ -193,14 +193,14 @@ static rucio_status storage_exchange(transfer *t, const char *method,
 
     t->error_len = 0;
     t->head_checked = 0;
-    c->scratch.body[0] = '\0';
-    c->response.status = 0;
+    c->_internal.scratch.body[0] = '\0';
+    c->_internal.response.status = 0;
     st = rl_client_tls_for(c, url);
     if (st != RUCIO_OK)
         return st;
-    st = rucio_http_conn_exchange(&c->storage_conn, &req, &c->response,
-                                  &sink);
-    if (st == RUCIO_E_BODY_TOO_LARGE && !success(c->response.status))
+    st = rucio_http_conn_exchange(&c->_internal.storage_conn, &req,
+                                  &c->_internal.response, &sink);
+    if (st == RUCIO_E_BODY_TOO_LARGE && !success(c->_internal.response.status))
         return RUCIO_OK;
     return st;
 }
@@ -211,10 +211,10 @@ static rucio_status parse_signed_url(rucio_client *c, const char *signed_url,
 {
     if (!c)
         return RUCIO_E_INVALID_ARG;
-    rl_error_clear(&c->error);
+    rl_error_clear(&c->_internal.error);
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
-        return rl_error_set(&c->error, RUCIO_E_BAD_URL,
+        return rl_error_set(&c->_internal.error, RUCIO_E_BAD_URL,
                             "InputValidationError",
                             "the signed URL is not an absolute http or "
                             "https URL");
@@ -227,9 +227,9 @@ static rucio_status finish(transfer *t, const rucio_url *url, rucio_status st,
 {
     rucio_client *c = t->client;
 
-    if (st == RUCIO_OK && !success(c->response.status))
+    if (st == RUCIO_OK && !success(c->_internal.response.status))
         st = storage_error(c, url);
-    else if (st != RUCIO_OK && c->error.status == RUCIO_OK)
+    else if (st != RUCIO_OK && c->_internal.error.status == RUCIO_OK)
         st = connection_failed(c, st);
     fill_result(t, out);
     return st;
@@ -276,7 +276,7 @@ rucio_status rucio_transfer_put(rucio_client *c, const char *signed_url,
     if (st != RUCIO_OK)
         return st;
     if (!body || !body->read)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError",
                             "a body source is required");
     transfer_start(&t, c, opt);
@@ -319,7 +319,7 @@ static int range_starts_at(const char *value, uint64_t offset,
  * would hand the sink bytes of another object or from the wrong place. */
 static rucio_status check_get_response(transfer *t)
 {
-    const rucio_http_response *r = &t->client->response;
+    const rucio_http_response *r = &t->client->_internal.response;
 
     if (t->head_checked || !success(r->status))
         return RUCIO_OK;
@@ -333,7 +333,7 @@ static rucio_status check_get_response(transfer *t)
         range_starts_at(rucio_http_response_header(r, "Content-Range"),
                         t->offset, &t->total))
         return RUCIO_OK;
-    return rl_error_set(&t->client->error, RUCIO_E_BAD_ANSWER,
+    return rl_error_set(&t->client->_internal.error, RUCIO_E_BAD_ANSWER,
                         "RucioException",
                         "the storage did not resume the download at the "
                         "byte asked for");
@@ -345,7 +345,7 @@ static int resumable(const transfer *t, rucio_status st, uint64_t before)
 {
     return (st == RUCIO_E_TRUNCATED || st == RUCIO_E_CLOSED ||
             st == RUCIO_E_IO || st == RUCIO_E_TIMEOUT) &&
-           success(t->client->response.status) && t->done > before;
+           success(t->client->_internal.response.status) && t->done > before;
 }
 
 rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
@@ -364,7 +364,7 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     if (st != RUCIO_OK)
         return st;
     if (!sink || !sink->write)
-        return rl_error_set(&c->error, RUCIO_E_INVALID_ARG,
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
                             "InputValidationError", "a sink is required");
     transfer_start(&t, c, opt);
     t.sink = sink;
@@ -383,7 +383,7 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
         if (st == RUCIO_OK || attempt + 1 >= GET_ATTEMPTS ||
             !resumable(&t, st, t.offset))
             break;
-        rucio_log(&c->logger, RUCIO_LOG_INFO,
+        rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
                   "download cut after %llu bytes; resuming",
                   (unsigned long long)t.done);
     }

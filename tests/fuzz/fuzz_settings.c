@@ -50,7 +50,7 @@ static char *parse_env(fuzz_port *fp, const uint8_t *data, size_t size)
 
 static void check_settings(void)
 {
-    const rucio_settings *s = &client.settings;
+    const rucio_settings *s = &client._internal.settings;
     rucio_url u;
 
     TERMINATED(s->rucio_host);
@@ -84,16 +84,16 @@ static void check_settings(void)
 
 static void check_failure(rucio_status st, const uint8_t *data, size_t size)
 {
-    const rucio_error *e = &client.error;
-    const char *pw = client.settings.password;
-    size_t n = strnlen(pw, sizeof client.settings.password);
+    const rucio_error *e = &client._internal.error;
+    const char *pw = client._internal.settings.password;
+    size_t n = strnlen(pw, sizeof client._internal.settings.password);
     const uint8_t *first;
 
     FUZZ_CHECK(e->status == st);
     TERMINATED(e->exception_class);
     TERMINATED(e->message);
     FUZZ_CHECK(e->exception_class[0] != '\0');
-    if (n < 8 || n >= sizeof client.settings.password ||
+    if (n < 8 || n >= sizeof client._internal.settings.password ||
         memmem(data, size, "%(", 2))
         return;
     first = memmem(data, size, pw, n);
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rucio_client_options_default(&opt);
     opt.port = &fp.port;
     memset(&client, 0, sizeof client);
-    client.port = fp.port;
+    client._internal.port = fp.port;
     st = rl_settings_resolve(&client, &opt);
     if (st == RUCIO_OK)
         check_settings();

@@ -95,37 +95,38 @@ static void check_bearer(fuzz_port *fp, const uint8_t *in, size_t len,
     rucio_status st;
     size_t n;
 
-    memset(&client.settings, 0, sizeof client.settings);
-    memset(&client.error, 0, sizeof client.error);
-    memset(client.token, 0x41, sizeof client.token);
-    client.token[0] = '\0';
-    client.token_expires = 0;
-    client.token_account[0] = '\0';
-    client.cache_tried = 0;
-    client.port = fp->port;
-    client.logger.fn = NULL;
-    client.settings.auth_type = RUCIO_AUTH_OIDC;
-    strcpy(client.settings.auth_type_name, "oidc");
-    strcpy(client.settings.account, "root");
-    strcpy(client.settings.token_path, CACHE_PATH);
+    memset(&client._internal.settings, 0, sizeof client._internal.settings);
+    memset(&client._internal.error, 0, sizeof client._internal.error);
+    memset(client._internal.token, 0x41, sizeof client._internal.token);
+    client._internal.token[0] = '\0';
+    client._internal.token_expires = 0;
+    client._internal.token_account[0] = '\0';
+    client._internal.cache_tried = 0;
+    client._internal.port = fp->port;
+    client._internal.logger.fn = NULL;
+    client._internal.settings.auth_type = RUCIO_AUTH_OIDC;
+    strcpy(client._internal.settings.auth_type_name, "oidc");
+    strcpy(client._internal.settings.account, "root");
+    strcpy(client._internal.settings.token_path, CACHE_PATH);
 
     st = rl_auth_ensure(&client);
-    n = strnlen(client.token, sizeof client.token);
-    FUZZ_CHECK(n < sizeof client.token);
+    n = strnlen(client._internal.token, sizeof client._internal.token);
+    FUZZ_CHECK(n < sizeof client._internal.token);
     if (st != RUCIO_OK) {
         FUZZ_CHECK(n == 0);
-        FUZZ_CHECK(client.error.status == st && client.error.exception_class[0]);
+        FUZZ_CHECK(client._internal.error.status == st &&
+                   client._internal.error.exception_class[0]);
         return;
     }
     FUZZ_CHECK(n > 0);
-    FUZZ_CHECK(is_piece_of(client.token, n, in, len));
+    FUZZ_CHECK(is_piece_of(client._internal.token, n, in, len));
     FUZZ_CHECK(fp->private_problem == RUCIO_FILE_FINE);
     if (where == 3) {
-        FUZZ_CHECK(memcmp(client.token, in, n) == 0);
-        FUZZ_CHECK(strpbrk(client.token, "\r\n") == NULL);
+        FUZZ_CHECK(memcmp(client._internal.token, in, n) == 0);
+        FUZZ_CHECK(strpbrk(client._internal.token, "\r\n") == NULL);
     } else {
-        FUZZ_CHECK(!py_space((unsigned char)client.token[0]) &&
-                   !py_space((unsigned char)client.token[n - 1]));
+        FUZZ_CHECK(!py_space((unsigned char)client._internal.token[0]) &&
+                   !py_space((unsigned char)client._internal.token[n - 1]));
     }
 }
 

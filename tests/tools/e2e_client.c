@@ -213,10 +213,11 @@ static void report_stats(const driver *d)
 
     printf("stats api_connects=%u api_requests=%u auth_connects=%u "
            "auth_requests=%u authentications=%u\n",
-           (unsigned)c->api_conn.connect_count,
-           (unsigned)c->api_conn.request_count,
-           (unsigned)c->auth_conn.connect_count,
-           (unsigned)c->auth_conn.request_count, (unsigned)c->auth_requests);
+           (unsigned)c->_internal.api_conn.connect_count,
+           (unsigned)c->_internal.api_conn.request_count,
+           (unsigned)c->_internal.auth_conn.connect_count,
+           (unsigned)c->_internal.auth_conn.request_count,
+           (unsigned)c->_internal.auth_requests);
 }
 
 /* ---- steps --------------------------------------------------------------- */

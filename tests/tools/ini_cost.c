@@ -224,8 +224,9 @@ int main(int argc, char **argv)
     if (st == RUCIO_OK)
         printf("ini_cost %s: %ld bytes, init ok\n", argv[1], size);
     else
-        printf("ini_cost %s: %ld bytes, init failed: %s\n  %s\n", argv[1],
-               size, client.error.exception_class, client.error.message);
+        printf("ini_cost %s: %ld bytes, init failed: %s\n  %s\n", argv[1], size,
+               rucio_client_last_error(&client)->exception_class,
+               rucio_client_last_error(&client)->message);
     rucio_client_free(&client);
     return st == RUCIO_OK ? 0 : 1;
 }

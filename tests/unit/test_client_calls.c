@@ -275,7 +275,7 @@ static void test_ping_sends_exact_request_without_auth(void **state)
                                  "Host: rucio.test\r\n" COMMON_HEADERS(
                                      "", "X-Rucio-Account: root\r\n") "\r\n");
     assert_int_equal(W.sp.next_conn, 1);
-    assert_int_equal(W.client.auth_requests, 0);
+    assert_int_equal(W.client._internal.auth_requests, 0);
     assert_int_equal(rucio_client_last_error(&W.client)->status, RUCIO_OK);
 }
 
@@ -299,11 +299,11 @@ static void test_userpass_headers_exact_and_token_kept(void **state)
     assert_string_equal(W.sp.last_host, "auth.test");
     fixture_header("userpass_200.http", "X-Rucio-Auth-Token", token,
                    sizeof token);
-    assert_string_equal(W.client.token, token);
+    assert_string_equal(W.client._internal.token, token);
     assert_int_equal(rucio_client_token_expires(&W.client),
                      fixture_expiry("userpass_200.http"));
     assert_string_equal(rucio_client_account(&W.client), "root");
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     /* the auth connection is not kept */
     assert_true(W.conns[0].closed);
 }
@@ -327,7 +327,7 @@ static void test_userpass_206_several_accounts(void **state)
                         "no error information passed (http status code: 206)");
     assert_int_equal(e->http_status, 206);
     assert_null(strstr(sent(0), "X-Rucio-Account"));
-    assert_string_equal(W.client.token, "");
+    assert_string_equal(W.client._internal.token, "");
 }
 
 static void test_wrong_password_is_cannot_authenticate(void **state)
@@ -353,7 +353,7 @@ static void test_wrong_password_is_cannot_authenticate(void **state)
     assert_int_equal(e->http_status, 401);
     /* nothing went to the rucio host */
     assert_int_equal(W.sp.next_conn, 1);
-    assert_string_equal(W.client.token, "");
+    assert_string_equal(W.client._internal.token, "");
     assert_string_equal(out, "");
 }
 
@@ -477,7 +477,7 @@ static void test_signurl_server_errors(void **state)
     assert_non_null(strstr(e->message, "lifetime=3600. "));
     /* 500s are not retried: one request each, one login */
     assert_int_equal(request_count(1), 2);
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     assert_int_equal(W.sp.sleep_count, 0);
 }
 
@@ -543,7 +543,7 @@ static void test_refuses_bad_service(void **state)
 {
     (void)state;
     expect_refused("GCS-SITE", "ftp", "read", gcs_url, 3600);
-    assert_non_null(strstr(W.client.error.message, "ftp"));
+    assert_non_null(strstr(W.client._internal.error.message, "ftp"));
 }
 
 static void test_refuses_empty_service(void **state)
@@ -556,7 +556,7 @@ static void test_refuses_bad_operation(void **state)
 {
     (void)state;
     expect_refused("GCS-SITE", "gcs", "list", gcs_url, 3600);
-    assert_non_null(strstr(W.client.error.message, "list"));
+    assert_non_null(strstr(W.client._internal.error.message, "list"));
 }
 
 static void test_refuses_empty_rse(void **state)
@@ -868,7 +868,7 @@ static void test_401_reauthenticates_once_then_succeeds(void **state)
     start(3);
     assert_int_equal(rucio_whoami(&W.client, &info), RUCIO_OK);
     assert_string_equal(info.account, "root");
-    assert_int_equal(W.client.auth_requests, 2);
+    assert_int_equal(W.client._internal.auth_requests, 2);
     assert_int_equal(W.sp.next_conn, 3);
     assert_int_equal(request_count(1), 3);
     assert_memory_equal(sent(2), "GET /auth/userpass ", 19);
@@ -883,7 +883,7 @@ static void test_401_reauthenticates_once_then_succeeds(void **state)
     snprintf(line, sizeof line, "X-Rucio-Auth-Token: %s\r\n", second_token);
     assert_non_null(strstr(request_at(1, 1, request, sizeof request), line));
     assert_non_null(strstr(request_at(1, 2, request, sizeof request), line));
-    assert_string_equal(W.client.token, second_token);
+    assert_string_equal(W.client._internal.token, second_token);
     assert_int_equal(W.sp.sleep_count, 0);
 }
 
@@ -904,7 +904,7 @@ static void test_second_401_is_final(void **state)
     assert_string_equal(e->message, "Cannot authenticate with given credentials");
     assert_int_equal(e->http_status, 401);
     assert_int_equal(e->code, 4);
-    assert_int_equal(W.client.auth_requests, 2);
+    assert_int_equal(W.client._internal.auth_requests, 2);
     assert_int_equal(W.sp.next_conn, 3);
     assert_int_equal(request_count(1), 2);
     assert_string_equal(info.account, "");
@@ -926,7 +926,7 @@ static void test_400_token_must_be_set_is_not_reauthenticated(void **state)
     assert_string_equal(e->message, "Token must be set.");
     assert_int_equal(e->code, 1);
     assert_int_equal(e->http_status, 400);
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     assert_int_equal(request_count(1), 1);
 }
 
@@ -941,7 +941,7 @@ static void test_401_on_anonymous_call_is_final(void **state)
     assert_int_equal(rucio_ping(&W.client, version, sizeof version),
                      RUCIO_E_AUTH);
     assert_int_equal(W.sp.next_conn, 1);
-    assert_int_equal(W.client.auth_requests, 0);
+    assert_int_equal(W.client._internal.auth_requests, 0);
 }
 
 /* The signurl query survives the re-authentication in between. */
@@ -977,7 +977,7 @@ static void test_token_missing_from_200(void **state)
     assert_int_equal(rucio_authenticate(&W.client), RUCIO_E_AUTH);
     assert_string_equal(rucio_client_last_error(&W.client)->exception_class,
                         "CannotAuthenticate");
-    assert_string_equal(W.client.token, "");
+    assert_string_equal(W.client._internal.token, "");
 }
 
 /* ---- token expiry ---------------------------------------------------------- */
@@ -994,23 +994,23 @@ static void test_token_renewed_within_60_s_of_expiry(void **state)
     add_fixture(2, "userpass_200_renewed.http");
     start(3);
     assert_int_equal(rucio_authenticate(&W.client), RUCIO_OK);
-    assert_int_equal(W.client.token_expires, expires);
+    assert_int_equal(W.client._internal.token_expires, expires);
 
     W.sp.wall_seconds = expires - 61;
     assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     assert_int_equal(W.sp.next_conn, 2);
 
     W.sp.wall_seconds = expires - 60;
     assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
-    assert_int_equal(W.client.auth_requests, 2);
+    assert_int_equal(W.client._internal.auth_requests, 2);
     assert_int_equal(W.sp.next_conn, 3);
     assert_memory_equal(sent(2), "GET /auth/userpass ", 19);
-    assert_int_equal(W.client.token_expires,
+    assert_int_equal(W.client._internal.token_expires,
                      fixture_expiry("userpass_200_renewed.http"));
     assert_int_equal(request_count(1), 2);
 }
@@ -1083,7 +1083,7 @@ static void test_second_client_uses_cached_token(void **state)
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
     assert_int_equal(W.sp.next_conn, 1);
-    assert_int_equal(second.auth_requests, 0);
+    assert_int_equal(second._internal.auth_requests, 0);
     assert_null(strstr(sent(0), "/auth/"));
     assert_memory_equal(sent(0), "GET /credentials/signurl?", 25);
     snprintf(line, sizeof line, "\r\nX-Rucio-Auth-Token: %s\r\n", token);
@@ -1112,7 +1112,7 @@ static void test_refused_cached_token_replaced(void **state)
                      RUCIO_OK);
     assert_non_null(strstr(sent(0), "X-Rucio-Auth-Token: "
                                     "root-ddmlab-unknown-stale\r\n"));
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     fixture_header("userpass_200.http", "X-Rucio-Auth-Token", token,
                    sizeof token);
     snprintf(line, sizeof line, "X-Rucio-Auth-Token: %s\r\n", token);
@@ -1138,7 +1138,7 @@ static void test_empty_cache_file_means_login(void **state)
     assert_int_equal(rucio_get_signed_url(&W.client, "GCS-SITE", "gcs", "read",
                                           gcs_url, 3600, out, sizeof out),
                      RUCIO_OK);
-    assert_int_equal(W.client.auth_requests, 1);
+    assert_int_equal(W.client._internal.auth_requests, 1);
     assert_memory_equal(sent(0), "GET /auth/userpass ", 19);
 }
 
@@ -1148,8 +1148,8 @@ static void assert_no_secret(const char *password, const char *token)
 {
     size_t i;
 
-    assert_null(strstr(W.client.error.message, password));
-    assert_null(strstr(W.client.error.message, token));
+    assert_null(strstr(W.client._internal.error.message, password));
+    assert_null(strstr(W.client._internal.error.message, token));
     for (i = 0; i < W.log.count; i++) {
         if (strstr(W.log.lines[i], password) || strstr(W.log.lines[i], token))
             fail_msg("secret in log line: %s", W.log.lines[i]);
@@ -1176,7 +1176,7 @@ static void test_secrets_never_in_logs_or_errors(void **state)
     assert_int_equal(rucio_authenticate(&W.client), RUCIO_E_AUTH);
     assert_no_secret(password, token);
     assert_int_equal(rucio_authenticate(&W.client), RUCIO_OK);
-    assert_string_equal(W.client.token, token);
+    assert_string_equal(W.client._internal.token, token);
     assert_no_secret(password, token);
     assert_int_equal(rucio_get_signed_url(&W.client, "NO-SUCH-RSE", "gcs",
                                           "read", gcs_url, 3600, out,

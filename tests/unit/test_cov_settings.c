@@ -117,7 +117,8 @@ static rucio_status init(void)
 
     rucio_client_free(&W.client);
     st = rucio_client_init(&W.client, &W.opt);
-    if (st == RUCIO_OK && W.client.credentials_error.status != RUCIO_OK)
+    if (st == RUCIO_OK &&
+        W.client._internal.credentials_error.status != RUCIO_OK)
         st = rucio_authenticate(&W.client);
     return st;
 }
@@ -174,8 +175,8 @@ static void test_search_skips_unusable_directories(void **state)
     rt_env_set(&W.env, "VIRTUAL_ENV", tmp_path(4, STAT_FAILS));
     rt_env_set(&W.env, "CONDA_PREFIX", W.tmp);
     assert_int_equal(init(), RUCIO_OK);
-    assert_string_equal(W.client.settings.config_file, W.path[3]);
-    assert_string_equal(W.client.settings.account, "found");
+    assert_string_equal(W.client._internal.settings.config_file, W.path[3]);
+    assert_string_equal(W.client._internal.settings.account, "found");
 }
 
 static void test_config_value_too_long(void **state)
@@ -224,9 +225,10 @@ static void test_request_retries_limits(void **state)
                  cases[i].value);
         use_config(text);
         assert_int_equal(init(), RUCIO_OK);
-        if (W.client.settings.request_retries != cases[i].want)
+        if (W.client._internal.settings.request_retries != cases[i].want)
             fail_msg("request_retries = %s: %d, expected %d", cases[i].value,
-                     W.client.settings.request_retries, cases[i].want);
+                     W.client._internal.settings.request_retries,
+                     cases[i].want);
     }
 }
 
@@ -264,7 +266,7 @@ static void test_https_ca_limits(void **state)
     if (access(SYSTEM_BUNDLE, R_OK) == 0) {
         use_config("[client]\nca_cert = " SYSTEM_BUNDLE "\n");
         assert_int_equal(init(), RUCIO_OK);
-        assert_string_equal(W.client.settings.ca_cert, SYSTEM_BUNDLE);
+        assert_string_equal(W.client._internal.settings.ca_cert, SYSTEM_BUNDLE);
     }
 
     /* A ~ that expands beyond RUCIO_PATH_MAX. */
@@ -367,11 +369,11 @@ static void test_memory_credentials_skip_files(void **state)
     W.opt.client_cert_mem_len = sizeof cert;
     W.opt.auth_type = "x509";
     assert_int_equal(init(), RUCIO_OK);
-    assert_string_equal(W.client.settings.client_cert, "");
-    assert_ptr_equal(W.client.settings.client_cert_mem, cert);
+    assert_string_equal(W.client._internal.settings.client_cert, "");
+    assert_ptr_equal(W.client._internal.settings.client_cert_mem, cert);
     W.opt.auth_type = "x509_proxy";
     assert_int_equal(init(), RUCIO_OK);
-    assert_string_equal(W.client.settings.client_proxy, "");
+    assert_string_equal(W.client._internal.settings.client_proxy, "");
 
     W.opt.client_cert_mem = NULL;
     W.opt.client_cert_mem_len = 0;
@@ -382,7 +384,7 @@ static void test_memory_credentials_skip_files(void **state)
     W.opt.ssh_key_mem = ssh_key;
     W.opt.ssh_key_mem_len = sizeof ssh_key - 1;
     assert_int_equal(init(), RUCIO_OK);
-    assert_string_equal(W.client.settings.ssh_private_key, "");
+    assert_string_equal(W.client._internal.settings.ssh_private_key, "");
 }
 
 int main(void)

@@ -257,7 +257,7 @@ static rucio_status init_with_auth_type(const char *name)
 static rucio_status first_authentication(rucio_status init_status)
 {
     if (init_status != RUCIO_OK ||
-        W.client.credentials_error.status == RUCIO_OK)
+        W.client._internal.credentials_error.status == RUCIO_OK)
         return init_status;
     return rucio_authenticate(&W.client);
 }
@@ -338,12 +338,12 @@ static void test_no_config_scratch_without_files(void **state)
 {
     (void)state;
 #if RUCIO_WITH_FILES
-    assert_true(sizeof W.client.scratch >= RUCIO_CONFIG_MAX);
+    assert_true(sizeof W.client._internal.scratch >= RUCIO_CONFIG_MAX);
 #elif RUCIO_WITH_CERT_FILES
-    assert_true(sizeof W.client.scratch >= RUCIO_TLS_CERT_FILE_MAX);
+    assert_true(sizeof W.client._internal.scratch >= RUCIO_TLS_CERT_FILE_MAX);
 #else
     /* Only response bodies: rucio.cfg costs no RAM here. */
-    assert_int_equal(sizeof W.client.scratch, RUCIO_BODY_MAX);
+    assert_int_equal(sizeof W.client._internal.scratch, RUCIO_BODY_MAX);
 #endif
 }
 

@@ -125,14 +125,15 @@ static rucio_status init(void)
 
     rucio_client_free(&W.client);
     st = rucio_client_init(&W.client, &W.opt);
-    if (st == RUCIO_OK && W.client.credentials_error.status != RUCIO_OK)
+    if (st == RUCIO_OK &&
+        W.client._internal.credentials_error.status != RUCIO_OK)
         st = rucio_authenticate(&W.client);
     return st;
 }
 
 static const rucio_settings *settings(void)
 {
-    return &W.client.settings;
+    return &W.client._internal.settings;
 }
 
 static const rucio_error *err(void)
@@ -878,7 +879,7 @@ static void test_token_auth_has_no_cache(void **state)
     assert_int_equal(init(), RUCIO_OK);
     assert_int_equal(settings()->auth_type, RUCIO_AUTH_TOKEN);
     assert_string_equal(settings()->token_path, "");
-    assert_string_equal(W.client.token, "root-ddmlab-unknown-0123");
+    assert_string_equal(W.client._internal.token, "root-ddmlab-unknown-0123");
 }
 
 static void test_request_retries(void **state)
