@@ -62,6 +62,11 @@ void rucio_transfer_options_default(rucio_transfer_options *opt);
  * a request that failed before any response byte go out once more on a
  * new connection. RUCIO_OK when the storage answered 2xx; *out (may be
  * NULL) has the checksums of what was sent.
+ * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (client or body NULL);
+ * RUCIO_E_BAD_URL (not an absolute http(s) URL); RUCIO_E_ABORTED (the
+ * source or the progress callback stopped it); RUCIO_E_STORAGE (the
+ * storage refused: its code and message in rucio_client_last_error);
+ * the network statuses of the call statuses (rucio/client.h).
  */
 RUCIO_NODISCARD
 rucio_status rucio_transfer_put(rucio_client *client, const char *signed_url,
@@ -74,6 +79,9 @@ rucio_status rucio_transfer_put(rucio_client *client, const char *signed_url,
  * "Range: bytes=<received>-" (up to 2 times); the storage must answer 206
  * from exactly that byte, else the call fails rather than deliver a
  * different object. The sink sees every byte once, in order.
+ * Statuses: as rucio_transfer_put (the sink for the source), and
+ * RUCIO_E_BAD_ANSWER when a resumed answer does not start at the byte
+ * asked for.
  */
 RUCIO_NODISCARD
 rucio_status rucio_transfer_get(rucio_client *client, const char *signed_url,
@@ -81,7 +89,7 @@ rucio_status rucio_transfer_get(rucio_client *client, const char *signed_url,
                                 const rucio_transfer_options *opt,
                                 rucio_transfer_result *out);
 
-/* DELETE signed_url. */
+/* DELETE signed_url. Statuses: as rucio_transfer_put. */
 RUCIO_NODISCARD
 rucio_status rucio_transfer_delete(rucio_client *client,
                                    const char *signed_url,
