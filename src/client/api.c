@@ -13,9 +13,19 @@
 #define OBJECT_TOKENS 64
 
 /* A call starts with no error recorded and its deadline set. */
-static void begin(rucio_client *c)
+/* Every call starts here: a client, somewhere to put the answer (what:
+ * the function's name, for the message); the call's deadline set and the
+ * error record cleared. */
+static rucio_status begin(rucio_client *c, int has_output, const char *what)
 {
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
     rl_call_begin(c);
+    if (has_output)
+        return RUCIO_OK;
+    return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                        "InputValidationError",
+                        "%s needs a place for its answer", what);
 }
 
 /* Send a GET to the rucio host, with a token when with_token (ping needs
@@ -70,13 +80,9 @@ rucio_status rucio_ping(rucio_client *c, char *out, size_t cap)
     size_t len = 0;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
-    begin(c);
-    if (!out || cap == 0)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError",
-                            "rucio_ping needs a buffer for the version");
+    st = begin(c, out && cap, "rucio_ping");
+    if (st != RUCIO_OK)
+        return st;
     st = get_200(c, "ping", NULL, 0, &len);
     if (st == RUCIO_OK)
         st = parse_object(c, len, &doc, tokens);
@@ -132,13 +138,9 @@ rucio_status rucio_whoami(rucio_client *c, rucio_account_info *out)
     size_t len = 0;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
-    begin(c);
-    if (!out)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError",
-                            "rucio_whoami needs a place for the account");
+    st = begin(c, out != NULL, "rucio_whoami");
+    if (st != RUCIO_OK)
+        return st;
     memset(out, 0, sizeof *out);
     st = get_200(c, "accounts/whoami", NULL, 1, &len);
     if (st == RUCIO_OK)
@@ -279,13 +281,9 @@ rucio_status rucio_get_signed_url(rucio_client *c, const char *rse,
     size_t len = 0;
     rucio_status st;
 
-    if (!c)
-        return RUCIO_E_INVALID_ARG;
-    begin(c);
-    if (!out || cap == 0)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError",
-                            "rucio_get_signed_url needs a buffer for the URL");
+    st = begin(c, out && cap, "rucio_get_signed_url");
+    if (st != RUCIO_OK)
+        return st;
     out[0] = '\0';
     st = check_signurl_args(c, rse, service, operation, url, lifetime);
     if (st == RUCIO_OK)

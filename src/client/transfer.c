@@ -205,13 +205,18 @@ static rucio_status storage_exchange(transfer *t, const char *method,
     return st;
 }
 
-/* Every call starts here: a client to report into, and a URL. */
-static rucio_status parse_signed_url(rucio_client *c, const char *signed_url,
-                                     rucio_url *url)
+/* Every call starts here: a client to report into, a URL and, for PUT
+ * and GET, the callback that moves the data. */
+static rucio_status begin_transfer(rucio_client *c, const char *signed_url,
+                                   int has_callback, rucio_url *url)
 {
     if (!c)
         return RUCIO_E_INVALID_ARG;
     rl_error_clear(&c->_internal.error);
+    if (!has_callback)
+        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                            "InputValidationError",
+                            "the body source or sink is missing");
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
         return rl_error_set(&c->_internal.error, RUCIO_E_BAD_URL,
@@ -272,13 +277,9 @@ rucio_status rucio_transfer_put(rucio_client *c, const char *signed_url,
     transfer t;
     rucio_status st;
 
-    st = parse_signed_url(c, signed_url, &url);
+    st = begin_transfer(c, signed_url, body && body->read, &url);
     if (st != RUCIO_OK)
         return st;
-    if (!body || !body->read)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError",
-                            "a body source is required");
     transfer_start(&t, c, opt);
     t.source = body;
     t.total = body->length;
@@ -360,12 +361,9 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     uint32_t attempt;
     rucio_status st;
 
-    st = parse_signed_url(c, signed_url, &url);
+    st = begin_transfer(c, signed_url, sink && sink->write, &url);
     if (st != RUCIO_OK)
         return st;
-    if (!sink || !sink->write)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError", "a sink is required");
     transfer_start(&t, c, opt);
     t.sink = sink;
     for (attempt = 0;; attempt++) {
@@ -401,7 +399,7 @@ rucio_status rucio_transfer_delete(rucio_client *c, const char *signed_url,
     transfer t;
     rucio_status st;
 
-    st = parse_signed_url(c, signed_url, &url);
+    st = begin_transfer(c, signed_url, 1, &url);
     if (st != RUCIO_OK)
         return st;
     transfer_start(&t, c, NULL);
