@@ -145,6 +145,24 @@ typedef struct rucio_port_fs {
                                        unsigned private_dirs,
                                        const void *data, size_t len,
                                        rucio_file_check *check);
+
+    /*
+     * CA files and directories, which may be far larger than any buffer
+     * of the library (a system bundle is about 200 KB). Both may be NULL:
+     * CA files and directories are then refused with a clear error, and
+     * CA certificates in memory still work.
+     *
+     * read_file_at reads up to cap bytes of path from byte offset into buf
+     * (*out_len 0 at the end of the file). list_dir calls fn(user, name)
+     * for every entry of the directory path but "." and "..", in any
+     * order, until fn returns nonzero.
+     */
+    rucio_status (*read_file_at)(void *ctx, const char *path,
+                                 uint64_t offset, uint8_t *buf, size_t cap,
+                                 size_t *out_len);
+    rucio_status (*list_dir)(void *ctx, const char *path,
+                             int (*fn)(void *user, const char *name),
+                             void *user);
 } rucio_port_fs;
 
 /* Optional environment and user identity. */

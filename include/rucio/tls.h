@@ -36,7 +36,10 @@ extern "C" {
 typedef struct rucio_tls_options {
     /* Trusted CAs: any combination of a PEM/DER file, a directory of
      * certificates (as X509_CERT_DIR holds), and PEM or DER in memory.
-     * At least one is required unless insecure is set. */
+     * At least one is required unless insecure is set. The file and the
+     * directory are read through port->fs (read_file_at, list_dir) into
+     * file_buf (below) a window at a time, so a bundle of any size needs
+     * only that buffer (1 KiB at least, the largest certificate). */
     const char *ca_file;
     const char *ca_dir;
     const uint8_t *ca_mem;     /* PEM must include its terminating NUL */
@@ -47,8 +50,7 @@ typedef struct rucio_tls_options {
      * forms work the same way. These files are read through port->fs
      * into file_buf, one after the other (wiped after use): a file must
      * fit in file_buf_len - 1 bytes, and without file_buf the files are
-     * refused. The CA file and directory are read by mbedTLS itself
-     * (MBEDTLS_FS_IO). */
+     * refused. */
     const char *cert_file;
     const char *key_file;
     uint8_t *file_buf;         /* caller's memory, only during init */

@@ -19,6 +19,7 @@
 #include "posix_internal.h"
 #include "rucio/port_posix.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -106,6 +107,68 @@ static rucio_status posix_read_file(void *ctx, const char *path, char *buf,
     st = read_to_end(fd, buf, cap, out_len);
     close(fd);
     return st;
+}
+
+/* A piece of a file (CA bundles): opened without blocking on a FIFO,
+ * refused unless regular, read with pread from offset. */
+static rucio_status posix_read_file_at(void *ctx, const char *path,
+                                       uint64_t offset, uint8_t *buf,
+                                       size_t cap, size_t *out_len)
+{
+    struct stat st;
+    size_t got = 0;
+    int fd;
+
+    (void)ctx;
+    *out_len = 0;
+    if (offset > (uint64_t)INT64_MAX)
+        return RUCIO_E_FILE;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return RUCIO_E_FILE;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return RUCIO_E_FILE;
+    }
+    while (got < cap) {
+        ssize_t n = pread(fd, buf + got, cap - got, (off_t)(offset + got));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            return RUCIO_E_FILE;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    *out_len = got;
+    return RUCIO_OK;
+}
+
+/* Entries of a CA directory. (opendir allocates its DIR inside libc, as
+ * getaddrinfo does in net.c; nothing of it outlives the call.) */
+static rucio_status posix_list_dir(void *ctx, const char *path,
+                                   int (*fn)(void *user, const char *name),
+                                   void *user)
+{
+    struct dirent *e;
+    DIR *dir;
+
+    (void)ctx;
+    dir = opendir(path);
+    if (!dir)
+        return RUCIO_E_FILE;
+    while ((e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fn(user, e->d_name))
+            break;
+    }
+    closedir(dir);
+    return RUCIO_OK;
 }
 
 /* "<dir>/.<base>." into tmp, leaving room for the random part. Returns the
@@ -537,6 +600,8 @@ static const rucio_port_fs posix_fs = {
     .get_cwd = posix_get_cwd,
     .read_private_file = posix_read_private_file,
     .write_private_file = posix_write_private_file,
+    .read_file_at = posix_read_file_at,
+    .list_dir = posix_list_dir,
 };
 
 const rucio_port_fs *rucio_port_posix_fs(void)

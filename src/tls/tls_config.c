@@ -131,27 +131,190 @@ static rucio_status check_ca_result(rucio_tls_config *cfg, size_t before,
     return RUCIO_OK;
 }
 
-#if RUCIO_WITH_CERT_FILES && defined(MBEDTLS_FS_IO)
+#if RUCIO_WITH_CERT_FILES
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END "-----END CERTIFICATE-----"
+
+/* Where needle starts in hay[0, len), or NULL. */
+static uint8_t *find_text(uint8_t *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle), i;
+
+    for (i = 0; i + n <= len; i++)
+        if (hay[i] == (uint8_t)needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* A window over a CA file read through the port: buf holds have bytes
+ * of the file from byte base on. */
+typedef struct ca_window {
+    const rucio_port *port;
+    const char *path;
+    uint8_t *buf;
+    size_t cap;  /* bytes of file buf can hold (one more for a NUL) */
+    uint64_t base;
+    size_t have;
+    int eof;
+} ca_window;
+
+/* Read until the window is full or the file ended. */
+static int fill(ca_window *w)
+{
+    while (!w->eof && w->have < w->cap) {
+        size_t n = 0;
+
+        if (w->port->fs->read_file_at(w->port->ctx, w->path,
+                                      w->base + w->have, w->buf + w->have,
+                                      w->cap - w->have, &n) != RUCIO_OK)
+            return -1;
+        w->eof = n == 0;
+        w->have += n;
+    }
+    return 0;
+}
+
+/* Forget the first n bytes of the window. */
+static void drop(ca_window *w, size_t n)
+{
+    memmove(w->buf, w->buf + n, w->have - n);
+    w->have -= n;
+    w->base += n;
+}
+
+/* One PEM block (at block, len bytes) into the CA chain; 1 if refused. */
+static int add_pem_block(rucio_tls_config *cfg, uint8_t *block, size_t len)
+{
+    uint8_t after = block[len];
+    int ret;
+
+    block[len] = '\0'; /* mbedTLS's PEM parser wants the terminator */
+    ret = mbedtls_x509_crt_parse(&cfg->ca, block, len + 1);
+    block[len] = after;
+    return ret == 0 ? 0 : 1;
+}
+
+/*
+ * Every PEM certificate of a CA file, however large the file: it is read
+ * through the port a window at a time into buf (the client's certificate
+ * file buffer), never whole. A file without PEM is one DER certificate
+ * when it fits. As mbedtls_x509_crt_parse_file: < 0 when the file cannot
+ * be read, else the number of certificates that could not be used.
+ */
+static int read_ca_file(rucio_tls_config *cfg, const char *path, uint8_t *buf,
+                        size_t cap)
+{
+    ca_window w = {cfg->port, path, buf, cap - 1, 0, 0, 0};
+    int failed = 0, found = 0;
+    uint8_t *begin, *end;
+
+    for (;;) {
+        if (fill(&w) != 0)
+            return -1;
+        begin = find_text(w.buf, w.have, PEM_BEGIN);
+        end = begin ? find_text(begin, w.have - (size_t)(begin - w.buf),
+                                PEM_END)
+                    : NULL;
+        if (end) {
+            size_t stop = (size_t)(end - w.buf) + strlen(PEM_END);
+
+            found++;
+            failed += add_pem_block(cfg, begin, stop - (size_t)(begin - w.buf));
+            drop(&w, stop);
+        } else if (begin && begin > w.buf) {
+            drop(&w, (size_t)(begin - w.buf)); /* the block to the front */
+        } else if (w.eof) {
+            failed += begin != NULL; /* a block cut by the end of the file */
+            break;
+        } else if (begin) {
+            failed++; /* a block larger than the buffer: skip its start */
+            drop(&w, strlen(PEM_BEGIN));
+        } else {
+            /* Keep what may be the start of a marker cut by the window. */
+            drop(&w, w.have - strlen(PEM_BEGIN));
+        }
+    }
+    if (found || begin || w.base != 0 || w.have == 0)
+        return failed;
+    return mbedtls_x509_crt_parse_der(&cfg->ca, w.buf, w.have) == 0 ? 0 : 1;
+}
+
+/* A CA directory (a grid site's /etc/grid-security/certificates, an
+ * OpenSSL hashed directory): every regular file in it, as
+ * mbedtls_x509_crt_parse_path counts them. */
+typedef struct ca_dir {
+    rucio_tls_config *cfg;
+    const char *dir;
+    uint8_t *buf;
+    size_t cap;
+    int failed;
+} ca_dir;
+
+static int add_dir_entry(void *user, const char *name)
+{
+    ca_dir *d = user;
+    const rucio_port *port = d->cfg->port;
+    char path[RUCIO_PATH_MAX];
+    rucio_file_info info;
+    int ret;
+
+    if (rucio_format(path, sizeof path, "%s/%s", d->dir, name) != RUCIO_OK ||
+        port->fs->stat(port->ctx, path, &info) != RUCIO_OK) {
+        d->failed++;
+        return 0;
+    }
+    if (info.type != RUCIO_FILE_REGULAR)
+        return 0;
+    ret = read_ca_file(d->cfg, path, d->buf, d->cap);
+    d->failed += ret < 0 ? 1 : ret;
+    return 0;
+}
+
+static int read_ca_dir(rucio_tls_config *cfg, const char *dir, uint8_t *buf,
+                       size_t cap)
+{
+    ca_dir d = {cfg, dir, buf, cap, 0};
+
+    if (cfg->port->fs->list_dir(cfg->port->ctx, dir, add_dir_entry, &d) !=
+        RUCIO_OK)
+        return -1;
+    return d.failed;
+}
+
+/* CA files and directories are read through the port like every other
+ * file (mbedTLS's own fopen is not used). */
 static rucio_status load_ca_files(rucio_tls_config *cfg,
                                   const rucio_tls_options *opt, char *err,
                                   size_t cap)
 {
+    const rucio_port_fs *fs = cfg->port->fs;
     rucio_status st = RUCIO_OK;
     size_t before;
-    int ret;
 
+    if (!opt->ca_file && !opt->ca_dir)
+        return RUCIO_OK;
+    if (!fs || !fs->read_file_at || !fs->list_dir || !fs->stat)
+        return fail(err, cap, 0, "CA %s: the port cannot read CA files; "
+                                 "pass the CA in memory",
+                    opt->ca_file ? opt->ca_file : opt->ca_dir);
+    if (!opt->file_buf || opt->file_buf_len < 1024)
+        return fail(err, cap, 0, "CA files need a file buffer of 1 KiB or "
+                                 "more");
     if (opt->ca_file) {
         before = count_certs(&cfg->ca);
-        ret = mbedtls_x509_crt_parse_file(&cfg->ca, opt->ca_file);
-        st = check_ca_result(cfg, before, ret, "CA file", opt->ca_file, err,
-                             cap);
+        st = check_ca_result(cfg, before,
+                             read_ca_file(cfg, opt->ca_file, opt->file_buf,
+                                          opt->file_buf_len),
+                             "CA file", opt->ca_file, err, cap);
     }
     if (st == RUCIO_OK && opt->ca_dir) {
         before = count_certs(&cfg->ca);
-        ret = mbedtls_x509_crt_parse_path(&cfg->ca, opt->ca_dir);
-        st = check_ca_result(cfg, before, ret, "CA directory", opt->ca_dir,
-                             err, cap);
+        st = check_ca_result(cfg, before,
+                             read_ca_dir(cfg, opt->ca_dir, opt->file_buf,
+                                         opt->file_buf_len),
+                             "CA directory", opt->ca_dir, err, cap);
     }
+    mbedtls_platform_zeroize(opt->file_buf, opt->file_buf_len);
     return st;
 }
 #else
@@ -162,8 +325,7 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
     (void)cfg;
     if (opt->ca_file || opt->ca_dir)
         return fail(err, cap, 0, "CA %s: this build reads no CA files "
-                                 "(RUCIO_WITH_CERT_FILES=0, or mbedTLS "
-                                 "without MBEDTLS_FS_IO); pass the CA in "
+                                 "(RUCIO_WITH_CERT_FILES=0); pass the CA in "
                                  "memory",
                     opt->ca_file ? opt->ca_file : opt->ca_dir);
     return RUCIO_OK;

@@ -751,7 +751,7 @@ lib_keep_alive() {
 }
 
 # A port without files: no rucio.cfg, no token cache; everything from the
-# options (the CA file is read by mbedTLS itself).
+# options, the CA in memory (nothing reads a file behind the port's back).
 lib_no_files() {
     password_file pw secret
     run all "$driver" --no-files --host "$url" --auth-host "$url" --ca "$RUCIO_TEST_CA" \

@@ -9,12 +9,15 @@
  * (a comment to configparser), which sets up to eight variables.
  *
  * Invariants:
- *   - success: both hosts are URLs rucio_url_parse accepts, the VO and
- *     the auth type are set, every string setting is NUL-terminated in
- *     its array, the config file is one the port served, retries >= 0;
- *   - failure: the error carries the status returned and a class, its
- *     message is NUL-terminated and never holds the password (when the
- *     password's text occurs only once in the file, on its own line).
+ *   - success: both hosts are URLs rucio_url_parse accepts, the VO is
+ *     set and so is the auth type (unless its resolution failed, kept in
+ *     credentials_error for the first authentication), every string
+ *     setting is NUL-terminated in its array, the config file is one the
+ *     port served, retries >= 0;
+ *   - failure (and a kept credentials_error): the error carries its
+ *     status and a class, its message is NUL-terminated and never holds
+ *     the password (when the password's text occurs only once in the
+ *     file, on its own line).
  */
 #define _GNU_SOURCE /* memmem */
 
@@ -74,7 +77,10 @@ static void check_settings(void)
     FUZZ_CHECK(rucio_url_parse(s->auth_host, strlen(s->auth_host), &u) ==
                RUCIO_OK);
     FUZZ_CHECK(s->vo[0] != '\0');
-    FUZZ_CHECK(s->auth_type != RUCIO_AUTH_NONE);
+    /* An auth type or credentials that could not be resolved are kept
+     * for the first authentication; else the auth type is known. */
+    FUZZ_CHECK(client._internal.credentials_error.status != RUCIO_OK ||
+               s->auth_type != RUCIO_AUTH_NONE);
     FUZZ_CHECK(s->config_file[0] == '\0' ||
                strcmp(s->config_file, "/opt/rucio/etc/rucio.cfg") == 0 ||
                strcmp(s->config_file, "/fuzz/rucio.cfg") == 0);
@@ -82,9 +88,9 @@ static void check_settings(void)
     FUZZ_CHECK(s->timeout_ms > 0);
 }
 
-static void check_failure(rucio_status st, const uint8_t *data, size_t size)
+static void check_error(const rucio_error *e, rucio_status st,
+                        const uint8_t *data, size_t size)
 {
-    const rucio_error *e = &client._internal.error;
     const char *pw = client._internal.settings.password;
     size_t n = strnlen(pw, sizeof client._internal.settings.password);
     const uint8_t *first;
@@ -126,7 +132,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == RUCIO_OK)
         check_settings();
     else
-        check_failure(st, data, size);
+        check_error(&client._internal.error, st, data, size);
+    if (st == RUCIO_OK && client._internal.credentials_error.status)
+        check_error(&client._internal.credentials_error,
+                    client._internal.credentials_error.status, data, size);
     free(env_line);
     return 0;
 }

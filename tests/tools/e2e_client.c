@@ -37,7 +37,9 @@
  *   --password-file F  --cert F  --key F  --proxy F  --ssh-key F
  *   --ca PATH  --token T (an auth token to use as is)  --timeout-ms N
  *   --no-files   a port without its file part: no rucio.cfg, no token
- *                cache, credentials only from options
+ *                cache, credentials only from options; the --ca file is
+ *                read here and passed in memory (ca_mem), as a device
+ *                keeps its CA in flash
  *   --verbose    every log message on stderr
  */
 #define _POSIX_C_SOURCE 200809L
@@ -292,11 +294,32 @@ static int run_steps(driver *d, int first, int argc, char **argv)
     return 1;
 }
 
+/* The CA file's PEM, NUL-terminated, for ca_mem. */
+static int ca_into_memory(driver *d)
+{
+    static char pem[65536];
+    FILE *f = fopen(d->opt.ca_cert, "rb");
+    size_t n;
+
+    if (!f)
+        return 0;
+    n = fread(pem, 1, sizeof pem - 1, f);
+    fclose(f);
+    pem[n] = '\0';
+    d->opt.ca_mem = (const uint8_t *)pem;
+    d->opt.ca_mem_len = n + 1;
+    d->opt.ca_cert = NULL;
+    return 1;
+}
+
 static void setup_port(driver *d)
 {
     rucio_port_posix_init(&d->port);
-    if (d->no_files)
+    if (d->no_files) {
         d->port.fs = NULL;
+        if (d->opt.ca_cert && !ca_into_memory(d))
+            fprintf(stderr, "e2e_client: cannot read %s\n", d->opt.ca_cert);
+    }
     d->opt.port = &d->port;
     d->opt.script = "e2e_client";
     d->opt.logger.fn = log_to_stderr;

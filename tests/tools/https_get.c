@@ -147,18 +147,17 @@ static int usage(void)
 /* Options that take a value; returns 0 if name is not one of them. */
 static int take_value(options *o, const char *name, const char *value)
 {
+    /* CA, certificate and key files are read into the caller's memory. */
+    static uint8_t file_buf[RUCIO_TLS_CERT_FILE_MAX];
+
+    o->tls.file_buf = file_buf;
+    o->tls.file_buf_len = sizeof file_buf;
     if (strcmp(name, "--ca") == 0)
         o->tls.ca_file = value;
     else if (strcmp(name, "--ca-dir") == 0)
         o->tls.ca_dir = value;
-    else if (strcmp(name, "--cert") == 0) {
-        /* The files are read into the caller's memory. */
-        static uint8_t file_buf[RUCIO_TLS_CERT_FILE_MAX];
-
+    else if (strcmp(name, "--cert") == 0)
         o->tls.cert_file = value;
-        o->tls.file_buf = file_buf;
-        o->tls.file_buf_len = sizeof file_buf;
-    }
     else if (strcmp(name, "--key") == 0)
         o->tls.key_file = value;
     else if (strcmp(name, "--host") == 0)

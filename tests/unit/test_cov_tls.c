@@ -257,9 +257,11 @@ typedef struct peer {
     /* port faults, each used once */
     int send_again, send_zero, recv_again, recv_zero;
     int send_fails, send_times_out;
-    /* files for the client certificate */
+    /* files for the client certificate and the CAs */
     const file_entry *files;
     size_t file_count;
+    size_t read_limit;  /* read_file_at: at most this much a call (0: any) */
+    unsigned reads;     /* read_file_at calls */
 } peer;
 
 static peer g_peer;
@@ -458,6 +460,80 @@ static rucio_status peer_read_file(void *ctx, const char *path, char *buf,
     return RUCIO_E_FILE;
 }
 
+static const file_entry *peer_file(const peer *p, const char *path)
+{
+    for (size_t i = 0; i < p->file_count; i++)
+        if (strcmp(p->files[i].path, path) == 0)
+            return &p->files[i];
+    return NULL;
+}
+
+/* The entry's name when it sits right inside dir, else NULL. */
+static const char *in_dir(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    if (strncmp(path, dir, n) != 0 || path[n] != '/' ||
+        strchr(path + n + 1, '/'))
+        return NULL;
+    return path + n + 1;
+}
+
+/* A directory is every prefix of a file's path. */
+static rucio_status peer_stat(void *ctx, const char *path,
+                              rucio_file_info *out)
+{
+    peer *p = ctx;
+    const file_entry *f = peer_file(p, path);
+
+    memset(out, 0, sizeof *out);
+    if (f) {
+        out->type = RUCIO_FILE_REGULAR;
+        out->size = f->len;
+        return RUCIO_OK;
+    }
+    for (size_t i = 0; i < p->file_count; i++)
+        if (in_dir(p->files[i].path, path))
+            out->type = RUCIO_FILE_DIRECTORY;
+    return RUCIO_OK;
+}
+
+static rucio_status peer_read_file_at(void *ctx, const char *path,
+                                      uint64_t offset, uint8_t *buf,
+                                      size_t cap, size_t *out_len)
+{
+    peer *p = ctx;
+    const file_entry *f = peer_file(p, path);
+    size_t n;
+
+    p->reads++;
+    *out_len = 0;
+    if (!f || f->status != RUCIO_OK)
+        return RUCIO_E_FILE;
+    n = offset < f->len ? f->len - (size_t)offset : 0;
+    n = n < cap ? n : cap;
+    if (p->read_limit && n > p->read_limit)
+        n = p->read_limit; /* short reads, as a port may give */
+    memcpy(buf, (const uint8_t *)f->data + offset, n);
+    *out_len = n;
+    return RUCIO_OK;
+}
+
+static rucio_status peer_list_dir(void *ctx, const char *path,
+                                  int (*fn)(void *user, const char *name),
+                                  void *user)
+{
+    peer *p = ctx;
+
+    for (size_t i = 0; i < p->file_count; i++) {
+        const char *name = in_dir(p->files[i].path, path);
+
+        if (name && fn(user, name))
+            break;
+    }
+    return RUCIO_OK;
+}
+
 /* A fresh port and server; auth says whether the server asks for (and
  * requires) a client certificate. */
 static void peer_setup(peer *p, int require_client_cert)
@@ -470,6 +546,9 @@ static void peer_setup(peer *p, int require_client_cert)
     p->port.now_ms = peer_now;
     p->port.random = peer_random;
     p->fs.read_file = peer_read_file;
+    p->fs.stat = peer_stat;
+    p->fs.read_file_at = peer_read_file_at;
+    p->fs.list_dir = peer_list_dir;
 
     mbedtls_ssl_config_init(&p->conf);
     mbedtls_ssl_init(&p->ssl);
@@ -1034,10 +1113,18 @@ static void test_config_cas(void **state)
 {
     static const char not_a_cert[] =
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    static uint8_t file_buf[4096];
+    const file_entry readme_only[] = {
+        {"/ca/README", "not a certificate\n", 18, RUCIO_OK},
+    };
+    const file_entry dir_files[] = {
+        {"/ca/README", "not a certificate\n", 18, RUCIO_OK},
+        {"/ca/ca.pem", g_pki.ca.crt_pem, strlen(g_pki.ca.crt_pem), RUCIO_OK},
+        {"/ca/sub/other.pem", "ignored: not in /ca itself\n", 27, RUCIO_OK},
+    };
     rucio_tls_options o;
     rucio_tls_config cfg;
     peer *p = &g_peer;
-    char dir[256], path[300];
 
     (void)state;
     peer_setup(p, 0);
@@ -1054,22 +1141,84 @@ static void test_config_cas(void **state)
     o.ca_mem_len = sizeof not_a_cert;
     config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot load CA in memory");
 
-    /* A CA directory with no certificate in it, empty or not. */
-    rt_temp_dir(dir, sizeof dir);
+    /* CA files and directories come through the port's file functions
+     * (here in memory: this port has no libc files at all). */
+    p->port.fs = &p->fs;
     memset(&o, 0, sizeof o);
-    o.ca_dir = dir;
+    o.file_buf = file_buf;
+    o.file_buf_len = sizeof file_buf;
+    o.ca_dir = "/ca";
     config_fails(p, &o, RUCIO_E_TLS_CONFIG,
                  "no certificate could be loaded from CA directory");
-    snprintf(path, sizeof path, "%s/README", dir);
-    rt_write_file(path, "not a certificate\n", 0644);
+    p->files = readme_only;
+    p->file_count = 1;
     config_fails(p, &o, RUCIO_E_TLS_CONFIG,
                  "no certificate could be loaded from CA directory");
     /* The same directory with one certificate among the README. */
-    snprintf(path, sizeof path, "%s/ca.pem", dir);
-    rt_write_file(path, g_pki.ca.crt_pem, 0644);
+    p->files = dir_files;
+    p->file_count = 3;
+    p->reads = 0;
     init_config(&cfg, p, &o);
+    assert_true(p->reads > 0);
     rucio_tls_config_free(&cfg);
-    rt_remove_tree(dir);
+    /* A port without the functions: said, not tried with fopen. */
+    p->fs.read_file_at = NULL;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "the port cannot read CA files");
+    peer_free(p);
+}
+
+/* A bundle far larger than the file buffer (Debian's is about 200 KB),
+ * read a window at a time, in short reads: every certificate in it is
+ * trusted, junk between them and a block cut by the end of the file
+ * are skipped. A DER file is one certificate. */
+static void test_config_ca_bundle_in_windows(void **state)
+{
+    static char bundle[64 * PEM_CAP];
+    static uint8_t file_buf[1024];
+    file_entry files[2];
+    rucio_tls_options o;
+    rucio_tls_config cfg;
+    const mbedtls_x509_crt *crt;
+    peer *p = &g_peer;
+    size_t len = 0, n = 0;
+    int i;
+
+    (void)state;
+    peer_setup(p, 0);
+    for (i = 0; i < 40; i++)
+        len += (size_t)snprintf(bundle + len, sizeof bundle - len,
+                                "# CA number %d\n%s\njunk\n", i,
+                                g_pki.ca.crt_pem);
+    len += (size_t)snprintf(bundle + len, sizeof bundle - len,
+                            "-----BEGIN CERTIFICATE-----\nMIIB");
+    files[0] = (file_entry){"/bundle.pem", bundle, len, RUCIO_OK};
+    files[1] = (file_entry){"/ca.der", g_pki.ca.crt_der,
+                            g_pki.ca.crt_der_len, RUCIO_OK};
+    p->files = files;
+    p->file_count = 2;
+    p->port.fs = &p->fs;
+    p->read_limit = 700;
+    assert_true(len > 10 * sizeof file_buf);
+    memset(&o, 0, sizeof o);
+    o.file_buf = file_buf;
+    o.file_buf_len = sizeof file_buf;
+    o.ca_file = "/bundle.pem";
+    init_config(&cfg, p, &o);
+    for (crt = &cfg.ca; crt && crt->raw.p; crt = crt->next)
+        n++;
+    assert_int_equal(n, 40);
+    rucio_tls_config_free(&cfg);
+    for (i = 0; i < (int)sizeof file_buf; i++)
+        assert_int_equal(file_buf[i], 0); /* nothing left behind */
+
+    o.ca_file = "/ca.der";
+    init_config(&cfg, p, &o);
+    assert_non_null(cfg.ca.raw.p);
+    rucio_tls_config_free(&cfg);
+
+    /* Too small a buffer to hold a certificate is refused up front. */
+    o.file_buf_len = 100;
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "file buffer");
     peer_free(p);
 }
 
@@ -1363,6 +1512,7 @@ int main(void)
         cmocka_unit_test(test_error_text),
         cmocka_unit_test(test_config_arguments_and_random),
         cmocka_unit_test(test_config_cas),
+        cmocka_unit_test(test_config_ca_bundle_in_windows),
         cmocka_unit_test(test_config_client_memory),
         cmocka_unit_test(test_config_client_files),
         cmocka_unit_test(test_ip_san_parsing),
