@@ -120,17 +120,16 @@ static rucio_status status_line_byte(rucio_http_parser *p, uint8_t c)
 /* "HTTP/1.x" SP 3DIGIT [ SP reason ] with x 0 or 1 and a code 100..599. */
 static int parse_status_line(const char *s, size_t n, int *minor, int *code)
 {
+    uint64_t value;
+
     if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0)
         return 0;
     if ((s[7] != '0' && s[7] != '1') || s[8] != ' ')
         return 0;
-    if (!rucio_ascii_is_digit(s[9]) || !rucio_ascii_is_digit(s[10]) ||
-        !rucio_ascii_is_digit(s[11]))
-        return 0;
-    if (n > 12 && s[12] != ' ')
+    if (!rl_ascii_parse_u64(s + 9, 3, &value) || (n > 12 && s[12] != ' '))
         return 0;
     *minor = s[7] - '0';
-    *code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    *code = (int)value;
     return *code >= 100 && *code <= 599;
 }
 

@@ -580,17 +580,12 @@ rucio_status rl_json_get_string(const rucio_json *doc, int tok, char *out,
  * checked against the limit of the sign: INT64_MIN has no positive twin. */
 static rucio_status parse_int64(const char *s, size_t n, int64_t *out)
 {
-    int neg = s[0] == '-';
+    size_t neg = n > 0 && s[0] == '-';
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    uint64_t v = 0;
-    size_t i;
+    uint64_t v;
 
-    for (i = (size_t)neg; i < n; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (!rucio_ascii_is_digit(s[i]) || v > (limit - d) / 10u)
-            return RUCIO_E_JSON;
-        v = v * 10u + d;
-    }
+    if (!rl_ascii_parse_u64(s + neg, n - neg, &v) || v > limit)
+        return RUCIO_E_JSON;
     if (!neg)
         *out = (int64_t)v;
     else

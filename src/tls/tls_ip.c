@@ -22,14 +22,13 @@
 /* One decimal part of a dotted quad: 0-255, no leading zero, no sign. */
 static const char *parse_octet(const char *s, uint8_t *out)
 {
-    unsigned v = 0;
-    int digits = 0;
+    size_t digits = 0;
+    uint64_t v;
 
-    while (digits < 4 && rucio_ascii_is_digit(s[digits])) {
-        v = v * 10u + (unsigned)(s[digits] - '0');
+    while (digits < 4 && rucio_ascii_is_digit(s[digits]))
         digits++;
-    }
-    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && s[0] == '0'))
+    if (digits > 3 || (digits > 1 && s[0] == '0') ||
+        !rl_ascii_parse_u64(s, digits, &v) || v > 255)
         return NULL;
     *out = (uint8_t)v;
     return s + digits;
