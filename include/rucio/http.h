@@ -135,6 +135,7 @@ typedef rucio_status (*rucio_http_write_fn)(void *ctx, const uint8_t *data,
  * Bytes are gathered in buf[0..cap) and handed to write whenever it fills
  * and at the end, so cap only sets the write size, not a limit. Calls
  * rucio_http_request_check first and writes nothing when it fails.
+ * Statuses: those of rucio_http_request_check, and what write returned.
  */
 RUCIO_NODISCARD
 rucio_status rucio_http_write_head(const rucio_http_request *req, uint8_t *buf,
@@ -279,7 +280,13 @@ void rucio_http_conn_init(rucio_http_conn *c, const rucio_port *port,
  * Send req and read the response head into *resp and its body into sink
  * (NULL drops it). Returns RUCIO_OK when a complete response arrived,
  * whatever its status code. On failure the connection is closed and
- * c->error says why in words.
+ * c->error says why in words. Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG,
+ * RUCIO_E_BAD_HEADER (the request); RUCIO_E_UNSUPPORTED (https without
+ * TLS); RUCIO_E_DNS, RUCIO_E_CONNECT, RUCIO_E_TIMEOUT, RUCIO_E_IO,
+ * RUCIO_E_CLOSED, RUCIO_E_TRUNCATED, RUCIO_E_TLS, RUCIO_E_TLS_VERIFY (the
+ * connection); RUCIO_E_PROTOCOL, RUCIO_E_HEADER_TOO_LARGE,
+ * RUCIO_E_TOO_MANY_HEADERS (the response); what the sink or the body
+ * source returned.
  */
 RUCIO_NODISCARD
 rucio_status rucio_http_conn_exchange(rucio_http_conn *c,

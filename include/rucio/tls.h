@@ -89,7 +89,9 @@ typedef struct rucio_tls_config {
 
 /* Load CAs and the client certificate and seed the generator. On failure
  * everything is released, and err (if not NULL) receives a message naming
- * the file that could not be loaded; err never contains key material. */
+ * the file that could not be loaded; err never contains key material.
+ * Statuses: RUCIO_OK; RUCIO_E_INVALID_ARG (cfg, port or options NULL);
+ * RUCIO_E_TLS_CONFIG (anything that could not be loaded or set up). */
 RUCIO_NODISCARD
 rucio_status rucio_tls_config_init(rucio_tls_config *cfg,
                                    const rucio_port *port,
@@ -116,6 +118,8 @@ typedef struct rucio_tls_conn {
     uint32_t verify_flags;         /* last verification result */
 } rucio_tls_conn;
 
+/* A connection's TLS state on cfg. Statuses: RUCIO_OK; RUCIO_E_TLS (no
+ * memory for mbedTLS's records). */
 RUCIO_NODISCARD
 rucio_status rucio_tls_conn_init(rucio_tls_conn *t, rucio_tls_config *cfg);
 
@@ -124,7 +128,9 @@ rucio_status rucio_tls_conn_init(rucio_tls_conn *t, rucio_tls_config *cfg);
  * when host is the same as last time. present_client_cert sends the
  * configured client certificate (it is an error if there is none).
  * RUCIO_E_TLS_VERIFY when the server certificate is rejected; the detail
- * is in rucio_tls_describe.
+ * is in rucio_tls_describe. Other statuses: RUCIO_OK; RUCIO_E_TLS (the
+ * handshake failed, e.g. an alert or no common cipher); RUCIO_E_TIMEOUT;
+ * RUCIO_E_IO (the connection broke).
  */
 RUCIO_NODISCARD
 rucio_status rucio_tls_handshake(rucio_tls_conn *t, rucio_socket sock,
