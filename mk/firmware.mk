@@ -46,8 +46,8 @@ FW_LIBS    := $(FW_MBEDTLS)/lib/libmbedtls.a $(FW_MBEDTLS)/lib/libmbedx509.a \
 FW_BOARD_SRCS := $(sort $(wildcard firmware/board/*.c))
 FW_CORE_SRCS  := firmware/fw_common.c firmware/fw_mbedtls.c firmware/nvseed.c
 FW_MODEM_SRCS := $(sort $(wildcard port/modem/*.c))
-FW_PROOF_SRCS := firmware/tls_proof.c src/core/status.c src/core/strbuf.c \
-                 $(sort $(wildcard src/tls/*.c))
+FW_PROOF_SRCS := firmware/tls_proof.c src/core/ascii.c src/core/status.c \
+                 src/core/strbuf.c $(sort $(wildcard src/tls/*.c))
 
 fw_obj = $(patsubst %.c,$(FW_BUILD)/obj/%.o,$(1))
 FW_PROOF_OBJS := $(call fw_obj,$(FW_BOARD_SRCS) $(FW_CORE_SRCS) $(FW_MODEM_SRCS) \
