@@ -3,11 +3,11 @@
 
 #include <string.h>
 
-#include "core/ascii.h"
-#include "json/json.h"
 #include "client/auth.h"
 #include "client/errors.h"
 #include "client/request.h"
+#include "core/ascii.h"
+#include "json/json.h"
 
 /* Tokens for one flat JSON object of up to this many members. */
 #define OBJECT_TOKENS 64
@@ -23,9 +23,10 @@ static rucio_status begin(rucio_client *c, int has_output, const char *what)
     rl_call_begin(c);
     if (has_output)
         return RUCIO_OK;
-    return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                        "InputValidationError",
-                        "%s needs a place for its answer", what);
+    rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                 "InputValidationError", "%s needs a place for its answer",
+                 what);
+    return RUCIO_E_INVALID_ARG;
 }
 
 /* Send a GET to the rucio host, with a token when with_token (ping needs

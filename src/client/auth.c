@@ -3,11 +3,11 @@
 
 #include <string.h>
 
-#include "core/wipe.h"
 #include "client/date.h"
 #include "client/errors.h"
 #include "client/request.h"
 #include "client/token_cache.h"
+#include "core/wipe.h"
 
 static const struct {
     const char *name;

@@ -5,10 +5,10 @@
 #if RUCIO_WITH_SSH
 #include <string.h>
 
-#include "core/wipe.h"
 #include "client/errors.h"
 #include "client/request.h"
 #include "client/ssh_sign.h"
+#include "core/wipe.h"
 
 /* Longest ssh challenge kept ("challenge-<int>-<account>-<epoch>"). */
 #define CHALLENGE_MAX 256

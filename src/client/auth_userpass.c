@@ -4,10 +4,10 @@
 #if RUCIO_WITH_USERPASS
 #include <string.h>
 
-#include "core/latin1.h"
-#include "core/wipe.h"
 #include "client/errors.h"
 #include "client/request.h"
+#include "core/latin1.h"
+#include "core/wipe.h"
 
 /* A user name or password as the header value Python would send: the
  * same text in ISO-8859-1. A character it cannot carry is refused before

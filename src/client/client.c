@@ -3,12 +3,12 @@
 
 #include <string.h>
 
-#include "core/wipe.h"
 #include "client/auth.h"
 #include "client/client_tls.h"
 #include "client/errors.h"
 #include "client/request.h"
 #include "client/settings.h"
+#include "core/wipe.h"
 
 
 void rucio_client_options_default(rucio_client_options *opt)

@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-#include "core/ascii.h"
 #include "client/date.h"
 #include "client/errors.h"
+#include "core/ascii.h"
 
 #define MAX_ATTEMPTS 3       /* BaseClient.AUTH_RETRIES + 1 */
 #define MAX_REDIRECTS 5      /* same-origin redirects followed per attempt */

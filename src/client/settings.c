@@ -4,12 +4,12 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "core/ascii.h"
 #include "client/auth.h"
 #include "client/errors.h"
 #include "client/ini.h"
 #include "client/path.h"
 #include "client/token_cache.h"
+#include "core/ascii.h"
 
 #define DEFAULT_VO "def"
 #define DEFAULT_REQUEST_RETRIES 3

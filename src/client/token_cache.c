@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "rucio/client.h"
 #include "client/path.h"
+#include "rucio/client.h"
 #include "rucio/strbuf.h"
 
 static int writable_dir(const rucio_port *port, const char *path)

@@ -5,11 +5,11 @@
 
 #include <string.h>
 
-#include "core/ascii.h"
-#include "core/checksum.h"
 #include "client/client_tls.h"
 #include "client/errors.h"
 #include "client/request.h"
+#include "core/ascii.h"
+#include "core/checksum.h"
 
 /* A download is tried at most this often in all (the first GET and the
  * Range requests after cuts), as the request loop's attempts. */
@@ -213,10 +213,12 @@ static rucio_status begin_transfer(rucio_client *c, const char *signed_url,
     if (!c)
         return RUCIO_E_INVALID_ARG;
     rl_error_clear(&c->_internal.error);
-    if (!has_callback)
-        return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
-                            "InputValidationError",
-                            "the body source or sink is missing");
+    if (!has_callback) {
+        rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                     "InputValidationError",
+                     "the body source or sink is missing");
+        return RUCIO_E_INVALID_ARG;
+    }
     if (!signed_url ||
         rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
         return rl_error_set(&c->_internal.error, RUCIO_E_BAD_URL,

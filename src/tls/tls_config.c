@@ -196,15 +196,16 @@ static int add_pem_block(rucio_tls_config *cfg, uint8_t *block, size_t len)
 
 /*
  * Every PEM certificate of a CA file, however large the file: it is read
- * through the port a window at a time into buf (the client's certificate
- * file buffer), never whole. A file without PEM is one DER certificate
+ * through the port a window at a time into the caller's file buffer
+ * (opt->file_buf), never whole. A file without PEM is one DER certificate
  * when it fits. As mbedtls_x509_crt_parse_file: < 0 when the file cannot
  * be read, else the number of certificates that could not be used.
  */
-static int read_ca_file(rucio_tls_config *cfg, const char *path, uint8_t *buf,
-                        size_t cap)
+static int read_ca_file(rucio_tls_config *cfg, const char *path,
+                        const rucio_tls_options *opt)
 {
-    ca_window w = {cfg->port, path, buf, cap - 1, 0, 0, 0};
+    ca_window w = {cfg->port, path, opt->file_buf, opt->file_buf_len - 1,
+                   0, 0, 0};
     int failed = 0, found = 0;
     uint8_t *begin, *end;
 
@@ -245,8 +246,7 @@ static int read_ca_file(rucio_tls_config *cfg, const char *path, uint8_t *buf,
 typedef struct ca_dir {
     rucio_tls_config *cfg;
     const char *dir;
-    uint8_t *buf;
-    size_t cap;
+    const rucio_tls_options *opt;
     int failed;
 } ca_dir;
 
@@ -265,15 +265,15 @@ static int add_dir_entry(void *user, const char *name)
     }
     if (info.type != RUCIO_FILE_REGULAR)
         return 0;
-    ret = read_ca_file(d->cfg, path, d->buf, d->cap);
+    ret = read_ca_file(d->cfg, path, d->opt);
     d->failed += ret < 0 ? 1 : ret;
     return 0;
 }
 
-static int read_ca_dir(rucio_tls_config *cfg, const char *dir, uint8_t *buf,
-                       size_t cap)
+static int read_ca_dir(rucio_tls_config *cfg, const char *dir,
+                       const rucio_tls_options *opt)
 {
-    ca_dir d = {cfg, dir, buf, cap, 0};
+    ca_dir d = {cfg, dir, opt, 0};
 
     if (cfg->port->fs->list_dir(cfg->port->ctx, dir, add_dir_entry, &d) !=
         RUCIO_OK)
@@ -303,15 +303,13 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
     if (opt->ca_file) {
         before = count_certs(&cfg->ca);
         st = check_ca_result(cfg, before,
-                             read_ca_file(cfg, opt->ca_file, opt->file_buf,
-                                          opt->file_buf_len),
+                             read_ca_file(cfg, opt->ca_file, opt),
                              "CA file", opt->ca_file, err, cap);
     }
     if (st == RUCIO_OK && opt->ca_dir) {
         before = count_certs(&cfg->ca);
         st = check_ca_result(cfg, before,
-                             read_ca_dir(cfg, opt->ca_dir, opt->file_buf,
-                                         opt->file_buf_len),
+                             read_ca_dir(cfg, opt->ca_dir, opt),
                              "CA directory", opt->ca_dir, err, cap);
     }
     mbedtls_platform_zeroize(opt->file_buf, opt->file_buf_len);
