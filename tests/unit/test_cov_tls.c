@@ -1216,6 +1216,28 @@ static void test_config_ca_bundle_in_windows(void **state)
     assert_non_null(cfg.ca.raw.p);
     rucio_tls_config_free(&cfg);
 
+    /* Long junk, and a block larger than the window, before the CA: the
+     * CA is still found; an unreadable file is said. */
+    len = 0;
+    for (i = 0; i < 3000; i++)
+        bundle[len++] = (char)('a' + i % 26);
+    len += (size_t)snprintf(bundle + len, sizeof bundle - len,
+                            "\n-----BEGIN CERTIFICATE-----\n");
+    for (i = 0; i < 3000; i++)
+        bundle[len++] = 'A';
+    len += (size_t)snprintf(bundle + len, sizeof bundle - len,
+                            "\n-----END CERTIFICATE-----\n%s",
+                            g_pki.ca.crt_pem);
+    files[0].len = len;
+    files[1] = (file_entry){"/unreadable.pem", "", 0, RUCIO_E_FILE};
+    o.ca_file = "/bundle.pem";
+    init_config(&cfg, p, &o);
+    assert_non_null(cfg.ca.raw.p);
+    assert_null(cfg.ca.next ? cfg.ca.next->raw.p : NULL);
+    rucio_tls_config_free(&cfg);
+    o.ca_file = "/unreadable.pem";
+    config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot load CA file");
+
     /* Too small a buffer to hold a certificate is refused up front. */
     o.file_buf_len = 100;
     config_fails(p, &o, RUCIO_E_TLS_CONFIG, "file buffer");
