@@ -267,39 +267,12 @@ def layer_sizes(map_path, obj_key):
     """.text/.data/.bss per library layer of a linker map: the input
     sections of objects under <obj_key>src/<layer>/."""
     sizes = {layer: {"text": 0, "data": 0, "bss": 0} for layer in LIB_LAYERS}
-    for out_sec, in_path, size in map_entries(map_path):
+    for out_sec, in_path, size in FW_SIZE.map_entries(map_path)[0]:
         kind = FW_SIZE.KIND.get(out_sec)
         for layer in LIB_LAYERS:
             if kind and obj_key + layer + "/" in in_path:
                 sizes[layer][kind] += size
     return sizes
-
-
-def map_entries(map_path):
-    """(output section, input file, size) of every kept input section."""
-    entries, out, pending, started = [], None, None, False
-    entry = re.compile(r"^ (\S+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$")
-    with open(map_path, encoding="utf-8", errors="replace") as f:
-        for line in f.read().split("\n"):
-            if line.startswith("Linker script and memory map"):
-                started = True
-                continue
-            if not started:
-                continue
-            m = FW_SIZE.OUT.match(line)
-            if m:
-                out = m.group(1)
-                continue
-            if pending and re.match(r"^\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+\S+$", line):
-                line = " " + pending + line
-            pending = None
-            if re.match(r"^ \.\S+$", line):
-                pending = line.strip()
-                continue
-            m = entry.match(line)
-            if m and not (m.group(1) or "").startswith("*"):
-                entries.append((out, m.group(3), int(m.group(2), 16)))
-    return entries
 
 
 def ram_objects(map_path, count=6):
@@ -344,7 +317,7 @@ def jsmn_size(args):
         os.path.join(work, "roots.o"), os.path.join(work, "obj", "jsmn.o"),
         "-o", os.path.join(work, "jsmn.elf")])
     total = {"text": 0, "data": 0, "bss": 0}
-    for out_sec, in_path, size in map_entries(lib_map):
+    for out_sec, in_path, size in FW_SIZE.map_entries(lib_map)[0]:
         kind = FW_SIZE.KIND.get(out_sec)
         if kind and in_path.endswith("/obj/jsmn.o"):
             total[kind] += size

@@ -41,13 +41,13 @@ def layer_of(path):
     return None
 
 
-def parse(path):
-    sizes = {name: {"text": 0, "data": 0, "bss": 0} for name, _ in LAYERS}
-    stack = 0
-    out = None
-    lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
-    started = False
-    pending = None
+def map_entries(path):
+    """The input sections the linker kept, as (output section, input file,
+    size), and the size of each output section that states one."""
+    entries, out_sizes = [], {}
+    out, pending, started = None, None, False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = f.read().split("\n")
     for line in lines:
         if line.startswith("Linker script and memory map"):
             started = True
@@ -57,9 +57,11 @@ def parse(path):
         m = OUT.match(line)
         if m:
             out = m.group(1)
-            if out == ".stack":
-                stack = int(line.split()[2], 16)
+            fields = line.split()
+            if len(fields) >= 3 and fields[2].startswith("0x"):
+                out_sizes[out] = int(fields[2], 16)
             continue
+        # A long section name puts address, size and file on the next line.
         if pending and re.match(r"^\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+\S+$", line):
             line = " " + pending + line
         pending = None
@@ -67,12 +69,19 @@ def parse(path):
             pending = line.strip()
             continue
         m = ENTRY.match(line)
-        if not m or out not in KIND or (m.group(1) or "").startswith("*"):
-            continue
-        layer = layer_of(m.group(3))
-        if layer:
-            sizes[layer][KIND[out]] += int(m.group(2), 16)
-    return sizes, stack
+        if m and not (m.group(1) or "").startswith("*"):
+            entries.append((out, m.group(3), int(m.group(2), 16)))
+    return entries, out_sizes
+
+
+def parse(path):
+    sizes = {name: {"text": 0, "data": 0, "bss": 0} for name, _ in LAYERS}
+    entries, out_sizes = map_entries(path)
+    for out, in_path, size in entries:
+        layer = layer_of(in_path)
+        if layer and out in KIND:
+            sizes[layer][KIND[out]] += size
+    return sizes, out_sizes.get(".stack", 0)
 
 
 def main():
