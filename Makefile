@@ -117,7 +117,9 @@ rl_features = $(shell printf '\043include "rucio/build_config.h"\nRUCIO_FEATURE_
 # for build systems that take every file).
 rl_off = $(if $(filter $(1)=0,$(2)),$(3))
 rl_left_out = $(call rl_off,TLS,$(1),$(wildcard src/tls/*.c)) \
-    $(call rl_off,TRANSFER,$(1),src/client/transfer.c src/core/checksum.c) \
+    $(call rl_off,TRANSFER,$(1),src/client/transfer.c src/core/checksum.c \
+                                   src/client/catalog.c src/client/upload.c \
+                                   src/client/download.c) \
     $(call rl_off,LOG,$(1),src/core/log.c) \
     $(call rl_off,USERPASS,$(1),src/client/auth_userpass.c src/core/latin1.c) \
     $(call rl_off,SSH,$(1),src/client/auth_ssh.c src/client/ssh_sign.c) \

@@ -202,11 +202,13 @@ typedef struct rucio_client {
 #if RUCIO_WITH_TRANSFER
         rucio_http_conn storage_conn; /* signed-URL transfers, never a client
                                          certificate */
+        char storage_url[RUCIO_URL_MAX]; /* the signed URL an upload or a
+                                            download is using */
 #endif
         rucio_http_response response;
         char url[RUCIO_URL_MAX];   /* the request URL being sent */
-        char query[RUCIO_URL_MAX]; /* a call's encoded query, kept across
-                                      re-authentication */
+        char query[RUCIO_URL_MAX]; /* a call's encoded query or JSON body,
+                                      kept across re-authentication */
         union {                    /* used at different times, never together */
             char body[RUCIO_BODY_MAX];
 #if RUCIO_WITH_FILES

@@ -8,6 +8,7 @@
  *   tls.h         TLS over the port (mbedTLS)
  *   client.h      the Rucio client: ping, whoami, get_signed_url
  *   transfer.h    PUT, GET and DELETE through signed URLs
+ *   upload.h      Rucio's upload and download for RSEs that sign URLs
  */
 #ifndef RUCIO_RUCIO_H
 #define RUCIO_RUCIO_H
@@ -22,6 +23,7 @@
 #include "rucio/strbuf.h"
 #if RUCIO_WITH_TRANSFER
 #include "rucio/transfer.h"
+#include "rucio/upload.h"
 #endif
 #if RUCIO_WITH_TLS
 #include "rucio/tls.h"

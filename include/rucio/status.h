@@ -74,6 +74,8 @@ typedef enum rucio_status {
     RUCIO_E_STORAGE,          /* the storage refused a signed-URL transfer */
     RUCIO_E_BUILD_MISMATCH,   /* the caller was compiled with other sizes or
                                  switches than the library */
+    RUCIO_E_CHECKSUM,         /* data moved do not match their checksums or
+                                 size (catalogue, or a file that changed) */
 
     RUCIO_STATUS_COUNT_       /* not a status; keep last */
 } rucio_status;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "client/api.h"
 #include "client/auth.h"
 #include "client/errors.h"
 #include "client/request.h"
@@ -29,6 +30,21 @@ static rucio_status begin(rucio_client *c, int has_output, const char *what)
     return RUCIO_E_INVALID_ARG;
 }
 
+rucio_status rl_api_call(rucio_client *c, const rucio_call *call,
+                         int with_token, int expect, size_t *out_len)
+{
+    rucio_status st = with_token ? rl_call_with_token(c, call, out_len)
+                                 : rl_call_send(c, call, out_len);
+
+    if (st != RUCIO_OK)
+        return st;
+    if (c->_internal.response.status != expect)
+        return rl_error_from_response(&c->_internal.error,
+                                      &c->_internal.response,
+                                      c->_internal.scratch.body, *out_len);
+    return RUCIO_OK;
+}
+
 /* Send a GET to the rucio host, with a token when with_token (ping needs
  * none); a status other than 200 becomes the error the server
  * described. */
@@ -37,21 +53,12 @@ static rucio_status get_200(rucio_client *c, const char *path,
                             size_t *out_len)
 {
     rucio_call call;
-    rucio_status st;
 
     memset(&call, 0, sizeof call);
     call.endpoint = RUCIO_ENDPOINT_API;
     call.path = path;
     call.query = query;
-    st = with_token ? rl_call_with_token(c, &call, out_len)
-                    : rl_call_send(c, &call, out_len);
-    if (st != RUCIO_OK)
-        return st;
-    if (c->_internal.response.status != 200)
-        return rl_error_from_response(&c->_internal.error,
-                                      &c->_internal.response,
-                                      c->_internal.scratch.body, *out_len);
-    return RUCIO_OK;
+    return rl_api_call(c, &call, with_token, 200, out_len);
 }
 
 static rucio_status bad_answer(rucio_client *c, const char *what)

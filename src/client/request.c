@@ -286,6 +286,33 @@ static rucio_status send_once(rucio_client *c, const rucio_call *call,
     return st;
 }
 
+/* A request body held in memory: a JSON document, sent again as it is
+ * when a request is retried. */
+typedef struct text_source {
+    const char *text;
+    size_t offset;
+} text_source;
+
+static rucio_status text_read(void *user, uint8_t *buf, size_t cap,
+                              size_t *out_n)
+{
+    text_source *t = user;
+    size_t n = strlen(t->text + t->offset);
+
+    if (n > cap)
+        n = cap;
+    memcpy(buf, t->text + t->offset, n);
+    t->offset += n;
+    *out_n = n;
+    return RUCIO_OK;
+}
+
+static rucio_status text_rewind(void *user)
+{
+    ((text_source *)user)->offset = 0;
+    return RUCIO_OK;
+}
+
 /* Send to c->_internal.url and follow same-origin redirects. RUCIO_OK: a
  * response is in c->_internal.response; else a transport status, or
  * RUCIO_E_REDIRECT with c->_internal.error filled. */
@@ -294,20 +321,32 @@ static rucio_status exchange(rucio_client *c, const rucio_call *call,
 {
     rucio_http_header headers[8 + RUCIO_CALL_MAX_EXTRA];
     rucio_http_request req;
+    rucio_http_source source;
+    text_source body;
     rucio_url url;
     const char *loc;
     int redirects;
     rucio_status st;
 
     memset(&req, 0, sizeof req);
-    req.method = "GET";
+    req.method = call->method ? call->method : "GET";
     req.url = &url;
     req.headers = headers;
     req.header_count = build_headers(c, call, headers);
+    if (call->body) {
+        body.text = call->body;
+        body.offset = 0;
+        source.read = text_read;
+        source.rewind = text_rewind;
+        source.user = &body;
+        source.length = strlen(call->body);
+        req.body = &source;
+    }
     st = rucio_url_parse(c->_internal.url, strlen(c->_internal.url), &url);
     for (redirects = 0; st == RUCIO_OK; redirects++) {
         st = send_once(c, call, &req, out_len);
-        if (st != RUCIO_OK || !is_redirect(c->_internal.response.status))
+        if (st != RUCIO_OK || !is_redirect(c->_internal.response.status) ||
+            strcmp(req.method, "GET") != 0)
             return st;
         loc = rucio_http_response_header(&c->_internal.response, "Location");
         if (!loc)

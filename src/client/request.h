@@ -14,9 +14,10 @@
  *     server sent one; nothing else is retried once a response head has
  *     arrived (a 401 goes back to the caller);
  *   - every wait ends by the call's deadline (rl_call_begin);
- *   - redirects (the 303 of whoami) are followed with the same headers,
- *     only to the same scheme, host and port, never for an
- *     authentication request, at most 5 times.
+ *   - redirects (the 303 of whoami) of a GET are followed with the same
+ *     headers, only to the same scheme, host and port, never for an
+ *     authentication request, at most 5 times; any other method takes
+ *     a 3xx as its answer (a 303 would turn a POST into a GET).
  */
 #ifndef RUCIO_REQUEST_H
 #define RUCIO_REQUEST_H
@@ -36,6 +37,8 @@ typedef struct rucio_call {
     rucio_endpoint endpoint;
     const char *path;         /* after "<host>/", e.g. "accounts/whoami" */
     const char *query;        /* encoded, without '?'; NULL for none */
+    const char *method;       /* NULL: GET */
+    const char *body;         /* JSON sent with the method; NULL for none */
     rucio_http_header extra[RUCIO_CALL_MAX_EXTRA]; /* may carry secrets */
     size_t extra_count;
 } rucio_call;

@@ -8,6 +8,7 @@
 #include "client/client_tls.h"
 #include "client/errors.h"
 #include "client/request.h"
+#include "client/transfer_internal.h"
 #include "core/ascii.h"
 #include "core/checksum.h"
 
@@ -122,10 +123,13 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
     char code[sizeof e->exception_class];
     char message[RUCIO_ERROR_MAX];
 
-    if (!xml_element(body, "Code", code, sizeof code))
+    message[0] = '\0';
+    if (!xml_element(body, "Code", code, sizeof code)) {
         rucio_strbuf_copy(code, sizeof code, "StorageError");
-    if (!xml_element(body, "Message", message, sizeof message))
         first_line(body, message, sizeof message);
+    } else {
+        xml_element(body, "Message", message, sizeof message);
+    }
     rl_error_set(e, RUCIO_E_STORAGE, code,
                  message[0] ? "%s (HTTP %d from %.*s:%u)"
                             : "%sHTTP %d from %.*s:%u",
@@ -220,11 +224,12 @@ static rucio_status begin_transfer(rucio_client *c, const char *signed_url,
         return RUCIO_E_INVALID_ARG;
     }
     if (!signed_url ||
-        rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK)
-        return rl_error_set(&c->_internal.error, RUCIO_E_BAD_URL,
-                            "InputValidationError",
-                            "the signed URL is not an absolute http or "
-                            "https URL");
+        rucio_url_parse(signed_url, strlen(signed_url), url) != RUCIO_OK) {
+        rl_error_set(&c->_internal.error, RUCIO_E_BAD_URL,
+                     "InputValidationError",
+                     "the signed URL is not an absolute http or https URL");
+        return RUCIO_E_BAD_URL;
+    }
     return RUCIO_OK;
 }
 
@@ -390,6 +395,65 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
     if (out)
         out->resumed = attempt;
     return finish(&t, &url, st, out);
+}
+
+/* ---- the size of an object ------------------------------------------------ */
+
+/* "bytes * /<size>" (a 416's Content-Range: the size alone). */
+static int unsatisfied_range_size(const char *value, uint64_t *out_size)
+{
+    if (!value || strncmp(value, "bytes */", 8) != 0)
+        return 0;
+    return rl_ascii_parse_u64(value + 8, strlen(value + 8), out_size);
+}
+
+static rucio_status size_from_response(transfer *t, uint64_t *out_size)
+{
+    const rucio_http_response *r = &t->client->_internal.response;
+    const char *range = rucio_http_response_header(r, "Content-Range");
+
+    if (r->status == 206 && range_starts_at(range, 0, out_size))
+        return RUCIO_OK;
+    /* The first byte of an object is missing only when it is empty:
+     * that is the size when the 416 does not state one (S3). */
+    if (r->status == 416) {
+        if (!unsatisfied_range_size(range, out_size))
+            *out_size = 0;
+        return RUCIO_OK;
+    }
+    if (r->status == 200 && r->has_content_length) {
+        *out_size = r->content_length;
+        return RUCIO_OK;
+    }
+    if (success(r->status))
+        return rl_error_set(&t->client->_internal.error, RUCIO_E_BAD_ANSWER,
+                            "RucioException",
+                            "the storage did not state the object's size "
+                            "(HTTP %d)",
+                            r->status);
+    return RUCIO_E_STORAGE;
+}
+
+rucio_status rl_transfer_size(rucio_client *c, const char *signed_url,
+                              uint64_t *out_size)
+{
+    rucio_http_header header = {"Range", "bytes=0-0"};
+    rucio_url url;
+    transfer t;
+    rucio_status st;
+
+    *out_size = 0;
+    st = begin_transfer(c, signed_url, 1, &url);
+    if (st != RUCIO_OK)
+        return st;
+    transfer_start(&t, c, NULL);
+    st = storage_exchange(&t, "GET", &url, &header, 1, NULL);
+    if (st == RUCIO_OK)
+        st = size_from_response(&t, out_size);
+    if (st == RUCIO_OK)
+        return RUCIO_OK;
+    /* RUCIO_E_STORAGE: an error answer, which finish words. */
+    return finish(&t, &url, st == RUCIO_E_STORAGE ? RUCIO_OK : st, NULL);
 }
 
 /* ---- DELETE ------------------------------------------------------------------------ */

@@ -36,6 +36,7 @@ static const char *const status_text[RUCIO_STATUS_COUNT_] = {
     [RUCIO_E_STORAGE] = "the storage refused the transfer",
     [RUCIO_E_BUILD_MISMATCH] = ("built with another rucio-lite "
                                 "configuration than the library"),
+    [RUCIO_E_CHECKSUM] = "checksum or size mismatch",
 };
 
 const char *rucio_strerror(rucio_status status)

@@ -542,6 +542,22 @@ int rl_json_object_get(const rucio_json *doc, int object_tok,
     return found;
 }
 
+int rl_json_object_key_at(const rucio_json *doc, int object_tok,
+                          size_t index)
+{
+    int k;
+
+    if (rl_json_type_of(doc, object_tok) != RUCIO_JSON_OBJECT)
+        return -1;
+    for (k = object_tok + 1; inside(doc, object_tok, k);
+         k = skip_token(doc, k + 1)) {
+        if (index == 0)
+            return k;
+        index--;
+    }
+    return -1;
+}
+
 int rl_json_array_get(const rucio_json *doc, int array_tok, size_t index)
 {
     int e;
@@ -602,4 +618,28 @@ rucio_status rl_json_get_int64(const rucio_json *doc, int tok,
         return RUCIO_E_JSON;
     t = &doc->tokens[tok];
     return parse_int64(doc->text + t->start, (size_t)(t->end - t->start), out);
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+void rl_json_put_string(rucio_strbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    rucio_strbuf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (ch == '"' || ch == '\\') {
+            rucio_strbuf_putc(b, '\\');
+            rucio_strbuf_putc(b, (char)ch);
+        } else if (ch < 0x20) {
+            rucio_strbuf_puts(b, "\\u00");
+            rucio_strbuf_putc(b, hex[ch >> 4]);
+            rucio_strbuf_putc(b, hex[ch & 15]);
+        } else {
+            rucio_strbuf_putc(b, (char)ch);
+        }
+    }
+    rucio_strbuf_putc(b, '"');
 }

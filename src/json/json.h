@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "rucio/status.h"
+#include "rucio/strbuf.h"
 
 /*
  * rucio_json_token is jsmn's own token type, so that the caller's array is
@@ -95,6 +96,12 @@ int rl_json_is_null(const rucio_json *doc, int tok);
 int rl_json_object_get(const rucio_json *doc, int object_tok,
                        const char *key);
 
+/* The name token of member `index` (from 0) of the object object_tok,
+ * its value token being the next one; -1 when out of range or object_tok
+ * is not an object. */
+int rl_json_object_key_at(const rucio_json *doc, int object_tok,
+                          size_t index);
+
 /* Element `index` (from 0) of the array array_tok; -1 when out of range or
  * array_tok is not an array. */
 int rl_json_array_get(const rucio_json *doc, int array_tok, size_t index);
@@ -114,5 +121,9 @@ rucio_status rl_json_get_string(const rucio_json *doc, int tok, char *out,
  * number, has a fraction or an exponent, or does not fit. */
 rucio_status rl_json_get_int64(const rucio_json *doc, int tok,
                                int64_t *out);
+
+/* Append s as a JSON string: quotes, '"' and '\\' escaped, control
+ * characters as \u00XX; other bytes (UTF-8) as they are. */
+void rl_json_put_string(rucio_strbuf *b, const char *s);
 
 #endif /* RUCIO_JSON_H */

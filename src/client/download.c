@@ -1,0 +1,224 @@
+/* rucio-lite: Rucio's download of a file DID (rucio/upload.h). */
+#include "rucio/upload.h"
+
+#if RUCIO_WITH_TRANSFER
+
+#include <string.h>
+
+#include "client/api.h"
+#include "client/catalog.h"
+#include "client/errors.h"
+#include "json/json.h"
+
+/* Tokens for one line of replicas/list: about 12 plus 16 per PFN. */
+#define LINE_TOKENS 256
+
+static rucio_status invalid(rucio_client *c, const char *what)
+{
+    return rl_error_set(&c->_internal.error, RUCIO_E_INVALID_ARG,
+                        "InputValidationError", "%s", what);
+}
+
+static rucio_status bad_answer(rucio_client *c, const char *what)
+{
+    return rl_error_set(&c->_internal.error, RUCIO_E_JSON, "RucioException",
+                        "unexpected answer from the server: %s", what);
+}
+
+/* POST replicas/list as the Python download client asks for one file:
+ * https PFNs, which the server signs for an account allowed to. */
+static rucio_status list_replicas(rucio_client *c, const char *scope,
+                                  const char *name, const char *rse_expression,
+                                  size_t *out_len)
+{
+    rucio_call call;
+    rucio_strbuf b;
+
+    rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
+    rucio_strbuf_puts(&b, "{\"dids\":[{\"scope\":");
+    rl_json_put_string(&b, scope);
+    rucio_strbuf_puts(&b, ",\"name\":");
+    rl_json_put_string(&b, name);
+    rucio_strbuf_puts(&b, "}],\"schemes\":[\"https\"],\"all_states\":false,"
+                          "\"resolve_archives\":true,\"resolve_parents\":"
+                          "false");
+    if (rse_expression && *rse_expression) {
+        rucio_strbuf_puts(&b, ",\"rse_expression\":");
+        rl_json_put_string(&b, rse_expression);
+    }
+    rucio_strbuf_putc(&b, '}');
+    if (b.status != RUCIO_OK)
+        return invalid(c, "scope, name or RSE expression too long");
+    memset(&call, 0, sizeof call);
+    call.method = "POST";
+    call.path = "replicas/list";
+    call.body = c->_internal.query;
+    return rl_api_call(c, &call, 1, 200, out_len);
+}
+
+/* The answer is one JSON line per file: a file DID has one line; more
+ * mean a dataset or container, which this call does not download. */
+static rucio_status one_line(rucio_client *c, size_t len, size_t *out_line)
+{
+    const char *body = c->_internal.scratch.body;
+    const char *nl = memchr(body, '\n', len);
+    size_t i;
+
+    *out_line = nl ? (size_t)(nl - body) : len;
+    for (i = *out_line; i < len; i++)
+        if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' &&
+            body[i] != '\n')
+            return rl_error_set(&c->_internal.error, RUCIO_E_UNSUPPORTED,
+                                "InputValidationError",
+                                "the DID holds several files: download "
+                                "them one by one");
+    if (*out_line == 0)
+        return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
+                            "ReplicaNotFound",
+                            "no available https replica of the DID");
+    return RUCIO_OK;
+}
+
+static int64_t priority_of(const rucio_json *doc, int info)
+{
+    int64_t p = 0;
+
+    if (rl_json_get_int64(doc, rl_json_object_get(doc, info, "priority"), &p) !=
+            RUCIO_OK ||
+        p <= 0)
+        return INT64_MAX;
+    return p;
+}
+
+/* The https PFN of highest priority, on disk, into storage_url, and its
+ * RSE's name into out->rse. */
+static rucio_status pick_pfn(rucio_client *c, const rucio_json *doc,
+                             rucio_download_result *out)
+{
+    int pfns = rl_json_object_get(doc, 0, "pfns");
+    int key, best = -1;
+    int64_t best_priority = INT64_MAX;
+    char type[16];
+    size_t i;
+
+    for (i = 0; (key = rl_json_object_key_at(doc, pfns, i)) >= 0; i++) {
+        if (rl_json_get_string(doc, rl_json_object_get(doc, key + 1, "type"),
+                               type, sizeof type, NULL) == RUCIO_OK &&
+            strcmp(type, "TAPE") == 0)
+            continue;
+        if (best < 0 || priority_of(doc, key + 1) < best_priority) {
+            best = key;
+            best_priority = priority_of(doc, key + 1);
+        }
+    }
+    if (best < 0)
+        return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
+                            "ReplicaNotFound",
+                            "no available https replica of the DID");
+    if (rl_json_get_string(doc, best, c->_internal.storage_url,
+                           sizeof c->_internal.storage_url, NULL) != RUCIO_OK ||
+        rl_json_get_string(doc, rl_json_object_get(doc, best + 1, "rse"),
+                           out->rse, sizeof out->rse, NULL) != RUCIO_OK)
+        return bad_answer(c, "PFN or RSE name too long");
+    return RUCIO_OK;
+}
+
+/* What the catalogue says of the file: checked against the bytes. */
+static rucio_status read_catalogue(rucio_client *c, const rucio_json *doc,
+                                   rucio_download_result *out)
+{
+    int64_t bytes = -1;
+    int tok;
+
+    if (rl_json_get_int64(doc, rl_json_object_get(doc, 0, "bytes"), &bytes) !=
+            RUCIO_OK ||
+        bytes < 0)
+        return bad_answer(c, "no size for the file");
+    out->catalogue_bytes = (uint64_t)bytes;
+    tok = rl_json_object_get(doc, 0, "adler32");
+    if (tok >= 0 && !rl_json_is_null(doc, tok) &&
+        rl_json_get_string(doc, tok, out->catalogue_adler32,
+                           sizeof out->catalogue_adler32, NULL) != RUCIO_OK)
+        return bad_answer(c, "adler32");
+    tok = rl_json_object_get(doc, 0, "md5");
+    if (tok >= 0 && !rl_json_is_null(doc, tok) &&
+        rl_json_get_string(doc, tok, out->catalogue_md5,
+                           sizeof out->catalogue_md5, NULL) != RUCIO_OK)
+        return bad_answer(c, "md5");
+    return RUCIO_OK;
+}
+
+/* The replica to read and the values to check, from replicas/list. */
+static rucio_status choose_replica(rucio_client *c, const char *scope,
+                                   const char *name, const char *rse_expression,
+                                   rucio_download_result *out)
+{
+    rucio_json_token tokens[LINE_TOKENS];
+    rucio_json doc;
+    size_t len = 0, line = 0;
+    rucio_status st;
+
+    st = list_replicas(c, scope, name, rse_expression, &len);
+    if (st == RUCIO_OK)
+        st = one_line(c, len, &line);
+    if (st != RUCIO_OK)
+        return st;
+    if (rl_json_parse(&doc, c->_internal.scratch.body, line, tokens,
+                      LINE_TOKENS) != RUCIO_OK ||
+        rl_json_type_of(&doc, 0) != RUCIO_JSON_OBJECT)
+        return bad_answer(c, "replicas/list line is not a JSON object");
+    st = read_catalogue(c, &doc, out);
+    return st == RUCIO_OK ? pick_pfn(c, &doc, out) : st;
+}
+
+static rucio_status verify(rucio_client *c, const rucio_download_result *r)
+{
+    const rucio_transfer_result *t = &r->transfer;
+
+    if (t->bytes != r->catalogue_bytes)
+        return rl_error_set(&c->_internal.error, RUCIO_E_CHECKSUM,
+                            "FileConsistencyMismatch",
+                            "received %llu bytes; the catalogue says %llu",
+                            (unsigned long long)t->bytes,
+                            (unsigned long long)r->catalogue_bytes);
+    if (r->catalogue_adler32[0] &&
+        !rl_catalog_adler_equal(r->catalogue_adler32, t->adler32))
+        return rl_error_set(&c->_internal.error, RUCIO_E_CHECKSUM,
+                            "FileConsistencyMismatch",
+                            "adler32 of the data received is %s; the "
+                            "catalogue says %s",
+                            t->adler32, r->catalogue_adler32);
+    if (r->catalogue_md5[0] && strcmp(r->catalogue_md5, t->md5) != 0)
+        return rl_error_set(&c->_internal.error, RUCIO_E_CHECKSUM,
+                            "FileConsistencyMismatch",
+                            "md5 of the data received is %s; the catalogue "
+                            "says %s",
+                            t->md5, r->catalogue_md5);
+    return RUCIO_OK;
+}
+
+rucio_status rucio_download(rucio_client *c, const char *scope,
+                            const char *name, const char *rse_expression,
+                            const rucio_http_sink *sink,
+                            const rucio_transfer_options *opt,
+                            rucio_download_result *out)
+{
+    rucio_download_result local;
+    rucio_status st;
+
+    if (!c)
+        return RUCIO_E_INVALID_ARG;
+    rl_call_begin(c);
+    if (!scope || !*scope || !name || !*name || !sink || !sink->write)
+        return invalid(c, "a download needs a scope, a name and a sink");
+    if (!out)
+        out = &local;
+    memset(out, 0, sizeof *out);
+    st = choose_replica(c, scope, name, rse_expression, out);
+    if (st == RUCIO_OK)
+        st = rucio_transfer_get(c, c->_internal.storage_url, sink, opt,
+                                &out->transfer);
+    return st == RUCIO_OK ? verify(c, out) : st;
+}
+
+#endif /* RUCIO_WITH_TRANSFER */
