@@ -21,7 +21,8 @@ enum cli_exit {
     CLI_EXIT_USAGE = 2,   /* bad options or arguments */
     CLI_EXIT_AUTH = 3,    /* authentication refused or impossible */
     CLI_EXIT_SERVER = 4,  /* the server answered with an error */
-    CLI_EXIT_NETWORK = 5  /* connection, TLS or timeout */
+    CLI_EXIT_NETWORK = 5, /* connection, TLS or timeout */
+    CLI_EXIT_VERIFY = 6   /* data moved did not match its checksums */
 };
 
 /* One subcommand: argv[0] is its name; the client is initialised. */
@@ -53,6 +54,7 @@ typedef struct cli {
     char password[RUCIO_SECRET_MAX];
     char script[96];
     int verbose;
+    int quiet; /* -q: no progress bar */
 } cli;
 
 /* Global options from argv[1] up to the command name, whose index goes
@@ -84,6 +86,10 @@ void cli_describe_trust_store(const rucio_client *client, char *out,
 
 extern const cli_command cli_commands[];
 
+/* upload and download (catalog_cmds.c). */
+int cli_cmd_upload(rucio_client *client, int argc, char **argv);
+int cli_cmd_download(rucio_client *client, int argc, char **argv);
+
 /* Print "<ExceptionClass>: <message>" for the client's last error on
  * stderr and return the exit code for it. Under -v the outcome
  * (cli_verbose_result) comes first: the error stays the last line. */
@@ -91,6 +97,10 @@ int cli_report(const rucio_client *client);
 
 /* Whether cli_report adds the -v outcome (set once, from main). */
 void cli_report_verbose(int verbose);
+
+/* Whether transfers draw no progress bar (-q; set once, from main):
+ * xfer_progress.c. */
+void cli_progress_quiet(int quiet);
 
 /* Write text that came from a server to f with every control character,
  * DEL, backslash and byte that is not printable UTF-8 escaped (\x1b,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "xfer.h"
 
 int cli_wants_help(int argc, char **argv)
 {
@@ -215,6 +216,12 @@ static const char *const signurl_options[] = {
     "--rse=", "--svc=", "--service=", "--op=", "--operation=", "--lifetime=",
     NULL};
 static const char *const token_options[] = {"--show", NULL};
+/* put, get and delete take no options of their own (xfer_cmds.c). */
+static const char *const xfer_options[] = {NULL};
+static const char *const upload_options[] = {
+    "--rse=", "--scope=", "--name=", "--dataset=", "--pfn=", NULL};
+static const char *const download_options[] = {
+    "--dir=", "--rses=", "--rse=", NULL};
 
 const cli_command cli_commands[] = {
     {"ping", cmd_ping, "", "print the server's version",
@@ -234,6 +241,42 @@ const cli_command cli_commands[] = {
      "authenticate if needed; print the account and the token's expiry",
      "  --show           also print the token itself (a secret)\n",
      token_options, 0},
+    {"put", cli_cmd_put, "URL FILE", "upload FILE to a signed write URL",
+     "Sends FILE with PUT and prints \"<bytes> adler32:<hex> md5:<hex>\" of\n"
+     "what was sent. A FILE that changes while it is sent fails (exit 6).\n"
+     "The URL is never printed. `--` before FILE allows a name starting\n"
+     "with '-'.\n",
+     xfer_options, 2},
+    {"get", cli_cmd_get, "URL FILE", "download a signed read URL into FILE",
+     "Writes into FILE.rucio-lite.part-XXXXXX beside FILE, renamed to FILE\n"
+     "only when complete; on any failure nothing is left. Prints\n"
+     "\"<bytes> adler32:<hex> md5:<hex>\" of what was received.\n",
+     xfer_options, 2},
+    {"delete", cli_cmd_delete, "URL",
+     "delete the object of a signed delete URL", "Prints nothing on success.\n",
+     xfer_options, 1},
+    {"upload", cli_cmd_upload,
+     "--rse RSE [--scope S] [--name N] [--dataset S:N] [--pfn P] FILE...",
+     "upload files to an RSE that signs URLs and register them",
+     "  --rse RSE        the RSE (its sign_url attribute: gcs, s3, swift)\n"
+     "  --scope S        the files' scope (default user.<account>)\n"
+     "  --name N         the DID name (one FILE only; default its base name)\n"
+     "  --dataset S:N    attach to this dataset, created with a rule if new\n"
+     "                   (without it a new file gets a rule of its own)\n"
+     "  --pfn P          where to store it (non-deterministic RSEs)\n"
+     "Registers each file after it is stored and its size checked; prints\n"
+     "\"<scope>:<name> <bytes> adler32:<hex> md5:<hex> <rse> <pfn>\".\n"
+     "A DID that exists with other content is refused. The exit code is\n"
+     "the first failure's.\n",
+     upload_options, 4096},
+    {"download", cli_cmd_download, "[--dir D] [--rses EXPR] SCOPE:NAME...",
+     "download file DIDs into D/SCOPE/NAME, checked against the catalogue",
+     "  --dir D          where to put them (default .)\n"
+     "  --rses EXPR      only replicas on RSEs matching EXPR (also --rse)\n"
+     "Writes into a temporary file renamed into place only when its size,\n"
+     "adler32 and md5 equal the catalogue's; prints \"<scope>:<name> <bytes>\n"
+     "adler32:<hex> md5:<hex> <path>\". A file that exists is skipped.\n",
+     download_options, 4096},
     {NULL, NULL, NULL, NULL, NULL, NULL, 0}};
 
 const cli_command *cli_find_command(const char *name)
@@ -284,9 +327,9 @@ int cli_check_arguments(const cli_command *cmd, int argc, char **argv)
             break;
         }
         if (argv[i][0] != '-' || !argv[i][1]) {
+            /* Not echoed: the word may be a signed URL (a credential). */
             if (++positional > cmd->max_arguments)
-                return option_error(cmd, "unexpected argument ", argv[i],
-                                    "");
+                return cli_usage_error(cmd, "too many arguments");
             continue;
         }
         o = cli_command_option(cmd, argv[i]);

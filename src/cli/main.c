@@ -56,12 +56,15 @@ void cli_print_help(void)
         "  -R, --robot               accepted for `rucio` scripts (no effect)\n"
         "  -v, --verbose             say what happens on stderr: settings,\n"
         "                            requests, responses\n"
+        "  -q, --quiet               no progress bar (there is one only when\n"
+        "                            stderr is a terminal)\n"
         "  -h, --help                this help; `<command> --help` for one "
         "command\n"
         "      --version             print the versions of rucio-lite and "
         "mbedTLS\n"
         "\nexit codes: 0 ok, 1 local error, 2 usage, 3 authentication, "
-        "4 server error, 5 network or TLS\n"
+        "4 server or storage\nerror, 5 network or TLS, 6 data did not "
+        "verify\n"
         "(man rucio-lite or docs/cli.md: environment, files, "
         "troubleshooting)\n");
 }
@@ -108,6 +111,8 @@ static int run_command(cli *app, const cli_command *cmd, int argc,
 
     configure(app, cmd);
     cli_report_verbose(app->verbose);
+    /* -v's log lines would break the progress bar's line. */
+    cli_progress_quiet(app->quiet || app->verbose);
     st = rucio_client_init(&app->client, &app->opt);
     if (app->verbose)
         cli_verbose_settings(&app->client);

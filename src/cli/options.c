@@ -22,7 +22,7 @@ enum option_id {
     G_HOST, G_AUTH_HOST, G_ACCOUNT, G_AUTH_STRATEGY, G_USER, G_PASSWORD,
     G_PASSWORD_FILE, G_CERT, G_KEY, G_PROXY, G_SSH_KEY, G_CA, G_VO,
     G_TIMEOUT, G_USER_AGENT, G_CONFIG, G_INSECURE, G_ROBOT, G_VERBOSE,
-    G_HELP, G_VERSION
+    G_QUIET, G_HELP, G_VERSION
 };
 
 typedef struct global_option {
@@ -56,6 +56,7 @@ static const global_option options[] = {
     {"insecure", 0, 0, G_INSECURE},
     {"robot", 'R', 0, G_ROBOT},
     {"verbose", 'v', 0, G_VERBOSE},
+    {"quiet", 'q', 0, G_QUIET},
     {"help", 'h', 0, G_HELP},
     {"version", 0, 0, G_VERSION},
 };
@@ -200,6 +201,7 @@ static int apply(cli *app, const global_option *g, char *value)
     case G_INSECURE: app->opt.insecure = 1; return -1;
     case G_ROBOT: return -1; /* rucio-lite prints no sizes to format */
     case G_VERBOSE: app->verbose++; return -1;
+    case G_QUIET: app->quiet = 1; return -1;
     case G_HELP: cli_print_help(); return CLI_EXIT_OK;
     case G_VERSION: cli_print_version(); return CLI_EXIT_OK;
     default: return CLI_EXIT_ERROR; /* every id is handled above */

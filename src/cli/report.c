@@ -24,6 +24,7 @@ static const struct {
     {"ConfigurationError", CLI_EXIT_ERROR},
     {"ConfigLoadingError", CLI_EXIT_ERROR},
     {"ClientProtocolNotFound", CLI_EXIT_ERROR},
+    {"FileConsistencyMismatch", CLI_EXIT_VERIFY},
 };
 
 static int exit_code_for_class(const char *cls)
@@ -65,6 +66,8 @@ static int exit_code_for_status(rucio_status st)
     case RUCIO_E_TLS_VERIFY:
     case RUCIO_E_TRUNCATED:
         return CLI_EXIT_NETWORK;
+    case RUCIO_E_CHECKSUM:
+        return CLI_EXIT_VERIFY;
     default:
         return CLI_EXIT_ERROR;
     }

@@ -126,7 +126,8 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
     message[0] = '\0';
     if (!xml_element(body, "Code", code, sizeof code)) {
         rucio_strbuf_copy(code, sizeof code, "StorageError");
-        first_line(body, message, sizeof message);
+        if (body[0] != '<') /* an HTML page's first line says nothing */
+            first_line(body, message, sizeof message);
     } else {
         xml_element(body, "Message", message, sizeof message);
     }
@@ -142,6 +143,10 @@ static rucio_status storage_error(rucio_client *c, const rucio_url *url)
 
 static rucio_status connection_failed(rucio_client *c, rucio_status st)
 {
+    /* A source, sink or progress callback stopped it: not the network. */
+    if (st == RUCIO_E_ABORTED)
+        return rl_error_set(&c->_internal.error, st, "RucioException",
+                            "the transfer was stopped by the caller");
     return rl_error_set(
         &c->_internal.error, st, "ServerConnectionException", "storage: %s",
         c->_internal.storage_conn.error[0] ? c->_internal.storage_conn.error

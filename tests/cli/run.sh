@@ -1,7 +1,10 @@
 #!/bin/bash
 # CLI hardening checks that need no Rucio server: the password does not
 # survive in the process image, a tiny -T stays tiny, and a control
-# character in a header value is a usage error. Usage: tests/cli/run.sh <builddir>
+# character in a header value is a usage error; put/get/delete against a
+# local plain-HTTP object store (usage errors, round trip, a file changing
+# during put, write failures and signals leaving no file, the progress
+# bar on a pty). Usage: tests/cli/run.sh <builddir>
 # Prints "PASS <name>" or "FAIL <name>: <why>" per check.
 set -uo pipefail
 
@@ -346,6 +349,230 @@ stop_server
 expect "gss exits 3 like every CannotAuthenticate" 3 err "CannotAuthenticate: "
 "$cli" --config /nonexistent/rucio.cfg ping >out 2>err; rc=$?
 expect "missing configuration exits 1" 1 err "ConfigLoadingError: "
+
+# ---- put, get, delete through a signed URL (issue 9) -----------------------
+# Offline: usage errors, then a local plain-HTTP object store standing in
+# for S3 (tests/transfer/raw.sh has the real servers). A raw URL needs no
+# Rucio server, but the client is set up as for every command: the closed
+# port 127.0.0.1:9 as its hosts.
+"$cli" --help >out 2>err; rc=$?
+expect "--help lists put, get, delete and -q" 0 out "  put " "  get " \
+    "  delete " "-q, --quiet" "6 data did not verify"
+"$cli" get --help >out 2>err; rc=$?
+expect "get --help tells the temporary file" 0 out \
+    "usage: rucio-lite [global options] get URL FILE" "FILE.rucio-lite.part-XXXXXX"
+"$cli" "${hosts[@]}" put http://127.0.0.1:9/b/k >out 2>err; rc=$?
+expect "put with one argument is a usage error" 2 err "put: needs a URL and a FILE"
+"$cli" "${hosts[@]}" get >out 2>err; rc=$?
+expect "get without arguments is a usage error" 2 err "get: needs a URL and a FILE"
+"$cli" "${hosts[@]}" delete u1 u2 >out 2>err; rc=$?
+expect "delete with two URLs is a usage error" 2 err "rucio-lite delete: "
+"$cli" "${hosts[@]}" get --lifetime 5 http://127.0.0.1:9/b/k f >out 2>err; rc=$?
+expect "get refuses an option it does not have" 2 err "get: unknown option '--lifetime'"
+for c in put get; do
+    "$cli" "${hosts[@]}" "$c" 's3.example.org/b/k?X-Amz-Signature=5ecret' f >out 2>err; rc=$?
+    expect "$c of a URL that is not http(s) is a usage error" 2 err \
+        "$c: URL is not an absolute http or https URL"
+    if grep -q 5ecret err; then fail "$c never prints the URL" "it is in stderr"; fi
+done
+"$cli" "${hosts[@]}" delete ftp://h/b/k >out 2>err; rc=$?
+expect "delete of an ftp URL is a usage error" 2 err "URL is not an absolute http"
+"$cli" "${hosts[@]}" put http://127.0.0.1:9/b/k "$work/no such file" >out 2>err; rc=$?
+expect "put of a missing file exits 1 and names it" 1 err \
+    "cannot open $work/no such file: No such file or directory"
+"$cli" "${hosts[@]}" put http://127.0.0.1:9/b/k "$work" >out 2>err; rc=$?
+expect "put of a directory exits 1" 1 err "$work is a directory"
+mkfifo fifo
+"$cli" "${hosts[@]}" -T 5 put http://127.0.0.1:9/b/k fifo >out 2>err; rc=$?
+expect "put of a FIFO is refused at once (no size)" 1 err "fifo is not a regular file"
+"$cli" "${hosts[@]}" get http://127.0.0.1:9/b/k "$work/" >out 2>err; rc=$?
+expect "get into a directory name exits 1" 1 err "is a directory: give the file's name"
+mkdir -p nodir-parent
+"$cli" "${hosts[@]}" get http://127.0.0.1:9/b/k nodir-parent/missing/f >out 2>err; rc=$?
+expect "get into a missing folder exits 1" 1 err \
+    "cannot create a temporary file beside nodir-parent/missing/f: No such file or directory"
+"$cli" "${hosts[@]}" -q get http://127.0.0.1:9/b/k got >out 2>err; rc=$?
+expect "get from a closed port exits 5" 5 err "ServerConnectionException: storage: "
+if ls got* >/dev/null 2>&1; then
+    fail "a failed get leaves no file" "$(ls got*)"
+else
+    pass "a failed get leaves no file"
+fi
+
+# A local object store: PUT stores, GET serves (404 with S3's XML error when
+# missing), DELETE removes; keys with "slow" in their name move 64 KiB per
+# 50 ms, so that a transfer lasts long enough to be watched or disturbed.
+start_objects() {
+    local portfile
+    mkdir -p "$work/objects"
+    portfile=$(mktemp "$work/port.XXXXXX")
+    python3 - "$work/objects" >"$portfile" 2>"$work/objects.log" <<'PY' &
+import http.server, os, sys, time
+root = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    def path_of(self):
+        return os.path.join(root, self.path.split('?')[0].strip('/').replace('/', '_'))
+    def slow(self):
+        if 'slow' in self.path:
+            time.sleep(0.05)
+    def answer(self, status, body=b''):
+        self.send_response(status)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_PUT(self):
+        left, data = int(self.headers['Content-Length']), b''
+        while left:
+            chunk = self.rfile.read(min(65536, left))
+            if not chunk:
+                return
+            data, left = data + chunk, left - len(chunk)
+            self.slow()
+        with open(self.path_of(), 'wb') as f:
+            f.write(data)
+        self.answer(200)
+    def do_GET(self):
+        try:
+            with open(self.path_of(), 'rb') as f:
+                data = f.read()
+        except OSError:
+            return self.answer(404, b'<Error><Code>NoSuchKey</Code><Message>The specified '
+                                    b'key does not exist.</Message></Error>')
+        self.send_response(200)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        for i in range(0, len(data), 65536):
+            self.wfile.write(data[i:i + 65536])
+            self.slow()
+    def do_DELETE(self):
+        os.unlink(self.path_of())
+        self.answer(204)
+    def log_message(self, *args):
+        pass
+s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+    server_pid=$!
+    for _ in $(seq 50); do [ -s "$portfile" ] && break; sleep 0.1; done
+    port=$(cat "$portfile")
+}
+
+# sums FILE: what put and get print for it, computed by Python.
+sums() {
+    python3 - "$1" <<'PY'
+import hashlib, os, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+print(f'{len(d)} adler32:{zlib.adler32(d):08x} md5:{hashlib.md5(d).hexdigest()}')
+PY
+}
+
+start_objects
+url=http://127.0.0.1:$port/bucket
+head -c 1048576 /dev/urandom >one-mib
+"$cli" "${hosts[@]}" put "$url/one?sig=x" one-mib >out 2>err; rc=$?
+expect "put to a local object store prints size and checksums" 0 out "$(sums one-mib)"
+"$cli" "${hosts[@]}" get "$url/one?sig=x" one-back >out 2>err; rc=$?
+expect "get prints the same size and checksums" 0 out "$(sums one-mib)"
+if cmp -s one-mib one-back && [ -z "$(ls one-back.rucio-lite.part-* 2>/dev/null)" ]; then
+    pass "get wrote the same bytes, no temporary file left"
+else
+    fail "get wrote the same bytes, no temporary file left" "$(ls -l one-back*)"
+fi
+mode=$(umask 027; "$cli" "${hosts[@]}" get "$url/one?sig=x" mode-file >/dev/null 2>&1
+       stat -c %a mode-file)
+if [ "$mode" = 640 ]; then
+    pass "get gives the file the umask's mode (umask 027: 640)"
+else
+    fail "get gives the file the umask's mode (umask 027: 640)" "mode $mode"
+fi
+"$cli" "${hosts[@]}" delete "$url/one?sig=x" >out 2>err; rc=$?
+expect "delete exits 0" 0 err
+[ ! -s out ] || fail "delete prints nothing" "$(cat out)"
+"$cli" "${hosts[@]}" get "$url/one?sig=x" gone >out 2>err; rc=$?
+expect "get of a missing object: the storage's code, exit 4" 4 err \
+    "NoSuchKey: The specified key does not exist. (HTTP 404 from 127.0.0.1:$port)"
+if ls gone* >/dev/null 2>&1; then fail "nothing left after a 404" "$(ls gone*)"; fi
+
+# A file that changes while it is sent: the upload stops before its end.
+# 16 MiB, more than the socket buffers on both sides hold (the server
+# reads 1.3 MB/s), so the change comes while the file is being read.
+head -c 4194304 /dev/urandom >changing
+for how in grow shrink write; do
+    head -c 16777216 /dev/zero >changing-$how
+    ( sleep 0.3
+      case $how in
+      grow) printf more >>changing-$how ;;
+      shrink) truncate -s 1000 changing-$how ;;
+      write) printf XXXX | dd of=changing-$how bs=1 seek=16000000 conv=notrunc 2>/dev/null ;;
+      esac ) &
+    "$cli" "${hosts[@]}" put "$url/slow-$how" changing-$how >out 2>err; rc=$?
+    wait $!
+    expect "put of a file that changes ($how) exits 6" 6 err \
+        "changing-$how changed during the upload (" "the upload was stopped before its end"
+    [ ! -e "$work/objects/bucket_slow-$how" ] ||
+        fail "a changed file is not stored ($how)" "the object exists"
+done
+
+# Writes that fail: a file-size limit (SIGXFSZ is ignored by rucio-lite,
+# so write fails with EFBIG), and a full tmpfs when root may mount one.
+"$cli" "${hosts[@]}" put "$url/big" changing >/dev/null 2>&1
+(ulimit -f 100; "$cli" "${hosts[@]}" get "$url/big" limited >out 2>err); rc=$?
+expect "get over a file-size limit exits 1: File too large" 1 err \
+    "cannot write limited: File too large (nothing of the download was kept)"
+if ls limited* >/dev/null 2>&1; then fail "ulimit -f: no partial file" "$(ls limited*)"; fi
+mkdir -p small
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs small 2>/dev/null; then
+    "$cli" "${hosts[@]}" get "$url/big" small/f >out 2>err; rc=$?
+    expect "get onto a full tmpfs exits 1: No space left on device" 1 err \
+        "cannot write small/f: No space left on device"
+    left=$(ls -A small)
+    umount small
+    [ -z "$left" ] || fail "full tmpfs: no partial file" "$left"
+else
+    echo "SKIP get onto a full tmpfs (needs root to mount one)"
+fi
+
+# Killed mid-download: the temporary file goes with the process.
+cp changing "$work/objects/bucket_slowbig"
+"$cli" "${hosts[@]}" get "$url/slowbig" killed >out 2>err & pid=$!
+for _ in $(seq 50); do ls killed.rucio-lite.part-* >/dev/null 2>&1 && break; sleep 0.05; done
+sleep 0.3
+kill -TERM "$pid"; wait "$pid"; rc=$?
+if [ "$rc" = 143 ] && ! ls killed* >/dev/null 2>&1; then
+    pass "SIGTERM during get leaves no file (exit 143)"
+else
+    fail "SIGTERM during get leaves no file (exit 143)" "exit $rc: $(ls killed* 2>&1)"
+fi
+
+# The progress bar: on a terminal (script gives a pty), not with -q, not
+# when stderr is a file.
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$cli' -H http://$closed --auth-host http://$closed get '$url/slowbig' tty-file" \
+        /dev/null >tty.out 2>&1
+    if grep -q $'\r4.0 MiB / 4.0 MiB  100%  .*B/s' tty.out && grep -q '4194304 adler32:' tty.out; then
+        pass "progress bar on a terminal: bytes, total, rate"
+    else
+        fail "progress bar on a terminal: bytes, total, rate" "$(cat -v tty.out | tail -c 300)"
+    fi
+    script -qec "'$cli' -q -H http://$closed --auth-host http://$closed get '$url/slowbig' tty-file" \
+        /dev/null >tty.out 2>&1
+    if grep -q 'MiB/s' tty.out; then
+        fail "-q: no progress bar" "$(cat -v tty.out | tail -c 300)"
+    else
+        pass "-q: no progress bar"
+    fi
+else
+    echo "SKIP progress bar on a terminal (no script(1))"
+fi
+"$cli" "${hosts[@]}" get "$url/slowbig" notty >out 2>err; rc=$?
+if [ "$rc" = 0 ] && [ ! -s err ]; then
+    pass "no progress bar when stderr is not a terminal"
+else
+    fail "no progress bar when stderr is not a terminal" "exit $rc: $(cat -v err | head -c 300)"
+fi
+stop_server
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
