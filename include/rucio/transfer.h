@@ -75,8 +75,10 @@ rucio_status rucio_transfer_put(rucio_client *client, const char *signed_url,
                                 rucio_transfer_result *out);
 
 /*
- * GET signed_url into sink. A cut after some body bytes resumes with
- * "Range: bytes=<received>-" (up to 2 times); the storage must answer 206
+ * GET signed_url into sink. A connection lost after the request was sent
+ * (before the answer, or during a 2xx one) is tried again, with
+ * "Range: bytes=<received>-" once bytes arrived (3 attempts in all); the
+ * storage must answer 206
  * from exactly that byte, else the call fails rather than deliver a
  * different object. The sink sees every byte once, in order.
  * Statuses: as rucio_transfer_put (the sink for the source), and

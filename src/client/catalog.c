@@ -233,7 +233,7 @@ rucio_status rl_catalog_pfn(rucio_client *c, const rl_rse_info *rse,
     if (prefix[0] != '/')
         rucio_strbuf_putc(&b, '/');
     rucio_strbuf_puts(&b, prefix);
-    if (plen == 0 || prefix[plen - 1] != '/')
+    if (plen > 0 && prefix[plen - 1] != '/')
         rucio_strbuf_putc(&b, '/');
     put_scope_path(&b, scope);
     if (!rse->lfn2pfn_identity)
@@ -326,26 +326,24 @@ rucio_status rl_catalog_replica_state(rucio_client *c, const char *scope,
     return RUCIO_OK;
 }
 
-rucio_status rl_catalog_send(rucio_client *c, const char *method,
-                             const char *path, int expect,
-                             const char *tolerated, int *out_tolerated)
+rucio_status rl_catalog_send(rucio_client *c, const rucio_strbuf *b,
+                             const char *method, const char *path, int expect,
+                             const char *tolerated)
 {
     rucio_call call;
     size_t len = 0;
     rucio_status st;
 
+    if (b->status != RUCIO_OK)
+        return too_long(c, "request");
     memset(&call, 0, sizeof call);
     call.method = method;
     call.path = path;
-    call.body = c->_internal.query;
+    call.body = b->data;
     st = rl_api_call(c, &call, 1, expect, &len);
-    if (out_tolerated)
-        *out_tolerated = 0;
     if (st == RUCIO_E_SERVER && tolerated &&
         strcmp(c->_internal.error.exception_class, tolerated) == 0) {
         rl_error_clear(&c->_internal.error);
-        if (out_tolerated)
-            *out_tolerated = 1;
         return RUCIO_OK;
     }
     return st;

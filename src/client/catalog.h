@@ -49,13 +49,13 @@ rucio_status rl_catalog_replica_state(rucio_client *c, const char *scope,
                                       const char *name, const char *rse,
                                       char *out_state);
 
-/* Send the JSON document built in c->_internal.query to path with
- * method; success is expect (201 for POST). When an answer of
- * ExceptionClass `tolerated` comes back, *out_tolerated is set and the
- * call succeeds (an existing dataset). */
-rucio_status rl_catalog_send(rucio_client *c, const char *method,
-                             const char *path, int expect,
-                             const char *tolerated, int *out_tolerated);
+/* Send the JSON document b (built in c->_internal.query) to path with
+ * method; success is expect (201 for POST), and so is an answer of
+ * ExceptionClass `tolerated` (NULL: none), e.g. an existing dataset. A
+ * document that did not fit b is refused before anything is sent. */
+rucio_status rl_catalog_send(rucio_client *c, const rucio_strbuf *b,
+                             const char *method, const char *path, int expect,
+                             const char *tolerated);
 
 /* Adler-32 texts equal once leading zeros are ignored (the catalogue may
  * hold "0f00ba1" for "00f00ba1", and the Python client compares so). */

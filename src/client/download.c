@@ -148,6 +148,26 @@ static rucio_status read_catalogue(rucio_client *c, const rucio_json *doc,
     return RUCIO_OK;
 }
 
+/* The line is the DID's own: the server answers for a dataset with the
+ * lines of its files, even when it holds only one. */
+static rucio_status check_line_is(rucio_client *c, const rucio_json *doc,
+                                  const char *scope, const char *name)
+{
+    char s[32], n[256]; /* Rucio: scopes up to 25, names up to 250 */
+
+    if (rl_json_get_string(doc, rl_json_object_get(doc, 0, "scope"), s,
+                           sizeof s, NULL) == RUCIO_OK &&
+        rl_json_get_string(doc, rl_json_object_get(doc, 0, "name"), n,
+                           sizeof n, NULL) == RUCIO_OK &&
+        strcmp(s, scope) == 0 && strcmp(n, name) == 0)
+        return RUCIO_OK;
+    return rl_error_set(&c->_internal.error, RUCIO_E_UNSUPPORTED,
+                        "InputValidationError",
+                        "%s:%s is a dataset or container: download its "
+                        "files one by one",
+                        scope, name);
+}
+
 /* The replica to read and the values to check, from replicas/list. */
 static rucio_status choose_replica(rucio_client *c, const char *scope,
                                    const char *name, const char *rse_expression,
@@ -167,7 +187,9 @@ static rucio_status choose_replica(rucio_client *c, const char *scope,
                       LINE_TOKENS) != RUCIO_OK ||
         rl_json_type_of(&doc, 0) != RUCIO_JSON_OBJECT)
         return bad_answer(c, "replicas/list line is not a JSON object");
-    st = read_catalogue(c, &doc, out);
+    st = check_line_is(c, &doc, scope, name);
+    if (st == RUCIO_OK)
+        st = read_catalogue(c, &doc, out);
     return st == RUCIO_OK ? pick_pfn(c, &doc, out) : st;
 }
 

@@ -352,13 +352,18 @@ static rucio_status check_get_response(transfer *t)
                         "byte asked for");
 }
 
-/* A cut after the response head, with body bytes received since the
- * last attempt, can be resumed. */
-static int resumable(const transfer *t, rucio_status st, uint64_t before)
+/* A connection lost before the response head or after a 2xx one is
+ * tried again from the byte reached (a GET may be sent again), even when
+ * no body byte came since the last attempt: over TLS the head and the
+ * first body bytes often share one record, useless until whole, so a cut
+ * there is common. GET_ATTEMPTS bounds the attempts. */
+static int resumable(const transfer *t, rucio_status st)
 {
+    int status = t->client->_internal.response.status;
+
     return (st == RUCIO_E_TRUNCATED || st == RUCIO_E_CLOSED ||
             st == RUCIO_E_IO || st == RUCIO_E_TIMEOUT) &&
-           success(t->client->_internal.response.status) && t->done > before;
+           (status == 0 || success(status));
 }
 
 rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
@@ -391,7 +396,7 @@ rucio_status rucio_transfer_get(rucio_client *c, const char *signed_url,
         if (st == RUCIO_OK)
             st = check_get_response(&t); /* a response without a body */
         if (st == RUCIO_OK || attempt + 1 >= GET_ATTEMPTS ||
-            !resumable(&t, st, t.offset))
+            !resumable(&t, st))
             break;
         rucio_log(&c->_internal.logger, RUCIO_LOG_INFO,
                   "download cut after %llu bytes; resuming",

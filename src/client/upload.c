@@ -26,6 +26,8 @@ typedef struct upload {
     rl_did_meta did;
     char adler32[9]; /* of the file, before it is sent */
     char md5[33];
+    char dataset_path[1024]; /* dids/<scope>/<name> of the dataset and */
+    char attach_path[1024];  /* its .../dids, made before anything moves */
 } upload;
 
 static rucio_status invalid(rucio_client *c, const char *what)
@@ -275,14 +277,8 @@ static rucio_status check_stored_size(upload *u)
 static rucio_status add_dataset(upload *u)
 {
     rucio_client *c = u->c;
-    char path[1024];
     rucio_strbuf b;
-    rucio_status st;
 
-    st = rl_catalog_did_path(c, u->f->dataset_scope, u->f->dataset_name, "",
-                             path, sizeof path);
-    if (st != RUCIO_OK)
-        return st;
     rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
     rucio_strbuf_puts(&b, "{\"type\":\"DATASET\",\"lifetime\":null,"
                           "\"rules\":[{\"account\":");
@@ -290,10 +286,8 @@ static rucio_status add_dataset(upload *u)
     rucio_strbuf_puts(&b, ",\"copies\":1,\"rse_expression\":");
     rl_json_put_string(&b, u->f->rse);
     rucio_strbuf_puts(&b, ",\"grouping\":\"DATASET\",\"lifetime\":null}]}");
-    if (b.status != RUCIO_OK)
-        return invalid(c, "dataset request too long");
-    return rl_catalog_send(c, "POST", path, 201, "DataIdentifierAlreadyExists",
-                           NULL);
+    return rl_catalog_send(c, &b, "POST", u->dataset_path, 201,
+                           "DataIdentifierAlreadyExists");
 }
 
 /* {"scope":S,"name":N after open. */
@@ -337,11 +331,9 @@ static rucio_status add_replica(upload *u, char replica_state)
         rucio_strbuf_puts(&b, ",\"state\":\"A\"}]}");
     else
         put_new_replica(&b, u);
-    if (b.status != RUCIO_OK)
-        return invalid(c, "replica request too long");
     if (replica_state)
-        return rl_catalog_send(c, "PUT", "replicas", 200, NULL, NULL);
-    return rl_catalog_send(c, "POST", "replicas", 201, NULL, NULL);
+        return rl_catalog_send(c, &b, "PUT", "replicas", 200, NULL);
+    return rl_catalog_send(c, &b, "POST", "replicas", 201, NULL);
 }
 
 /* The rule rucio upload adds for a new file outside a dataset: the
@@ -363,28 +355,19 @@ static rucio_status add_rule(upload *u)
             "\"ignore_availability\":false,\"comment\":null,"
             "\"ask_approval\":false,\"asynchronous\":false,"
             "\"delay_injection\":null,\"priority\":3,\"meta\":null}");
-    if (b.status != RUCIO_OK)
-        return invalid(c, "rule request too long");
-    return rl_catalog_send(c, "POST", "rules/", 201, NULL, NULL);
+    /* A POST resent after a connection died may find its rule made. */
+    return rl_catalog_send(c, &b, "POST", "rules/", 201, "DuplicateRule");
 }
 
 static rucio_status attach(upload *u)
 {
     rucio_client *c = u->c;
-    char path[1024];
     rucio_strbuf b;
-    rucio_status st;
 
-    st = rl_catalog_did_path(c, u->f->dataset_scope, u->f->dataset_name,
-                             "/dids", path, sizeof path);
-    if (st != RUCIO_OK)
-        return st;
     rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
     put_file_did(&b, "{\"dids\":[", u);
     rucio_strbuf_puts(&b, "}]}");
-    if (b.status != RUCIO_OK)
-        return invalid(c, "attach request too long");
-    return rl_catalog_send(c, "POST", path, 201, NULL, NULL);
+    return rl_catalog_send(c, &b, "POST", u->attach_path, 201, NULL);
 }
 
 /* After the object is on the storage: the dataset, the replica, then a
@@ -408,12 +391,32 @@ static rucio_status register_file(upload *u, char replica_state)
 /* ---- the call
  * ------------------------------------------------------------------------ */
 
+/* The dataset's paths, so that a name too long fails before anything
+ * is stored or registered. */
+static rucio_status dataset_paths(upload *u)
+{
+    const rucio_upload_file *f = u->f;
+    rucio_status st;
+
+    if (!has_text(f->dataset_name))
+        return RUCIO_OK;
+    st = rl_catalog_did_path(u->c, f->dataset_scope, f->dataset_name, "",
+                             u->dataset_path, sizeof u->dataset_path);
+    if (st == RUCIO_OK)
+        st = rl_catalog_did_path(u->c, f->dataset_scope, f->dataset_name,
+                                 "/dids", u->attach_path,
+                                 sizeof u->attach_path);
+    return st;
+}
+
 static rucio_status run_upload(upload *u, const rucio_transfer_options *opt)
 {
     char replica_state = 0;
     rucio_status st = choose_scope(u);
 
     u->scope = u->out->scope;
+    if (st == RUCIO_OK)
+        st = dataset_paths(u);
     if (st == RUCIO_OK)
         st = rl_catalog_rse(u->c, u->f->rse, "write", &u->rse);
     if (st == RUCIO_OK)

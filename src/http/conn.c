@@ -411,7 +411,10 @@ static rucio_status read_response(rucio_http_conn *c, rucio_http_parser *p,
         } else if (io == RUCIO_IO_EOF) {
             return end_of_stream(c, p, r);
         } else if (io != RUCIO_IO_AGAIN || deadline_passed(c, deadline)) {
-            return io_failure(c, io, "waiting for a response from");
+            return io_failure(c, io,
+                              r->response_started
+                                  ? "reading the response from"
+                                  : "waiting for a response from");
         }
     }
     return RUCIO_OK;

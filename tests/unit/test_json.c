@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -533,6 +534,109 @@ static void test_int64_limits(void **state)
     assert_int_equal(v, 0);
 }
 
+/* Members by position, as download walks replicas/list's "pfns": the
+ * name token, whose value is the next token, nested values skipped. */
+static void test_object_key_at(void **state)
+{
+    static const char body[] =
+        "{\"pfns\": {\"https://a/f?x=1\": {\"rse\": \"A\", \"n\": [1, {}]}, "
+        "\"https://b/f\": {\"rse\": \"B\"}}, \"empty\": {}, \"list\": [1]}";
+    parsed p;
+    int pfns, k;
+
+    (void)state;
+    parse_ok(&p, V(body));
+    pfns = rl_json_object_get(&p.doc, 0, "pfns");
+    k = rl_json_object_key_at(&p.doc, pfns, 0);
+    assert_int_equal(rl_json_get_string(&p.doc, k, p.buf, sizeof p.buf, NULL),
+                     RUCIO_OK);
+    assert_string_equal(p.buf, "https://a/f?x=1");
+    assert_int_equal(rl_json_type_of(&p.doc, k + 1), RUCIO_JSON_OBJECT);
+    k = rl_json_object_key_at(&p.doc, pfns, 1);
+    assert_int_equal(rl_json_get_string(&p.doc, k, p.buf, sizeof p.buf, NULL),
+                     RUCIO_OK);
+    assert_string_equal(p.buf, "https://b/f");
+    assert_int_equal(rl_json_get_string(&p.doc,
+                                        rl_json_object_get(&p.doc, k + 1,
+                                                           "rse"),
+                                        p.buf, sizeof p.buf, NULL),
+                     RUCIO_OK);
+    assert_string_equal(p.buf, "B");
+    assert_int_equal(rl_json_object_key_at(&p.doc, pfns, 2), -1);
+    /* the top level: pfns, empty, list */
+    assert_int_equal(rl_json_object_key_at(&p.doc, 0, 0), 1);
+    k = rl_json_object_key_at(&p.doc, 0, 2);
+    assert_int_equal(rl_json_get_string(&p.doc, k, p.buf, sizeof p.buf, NULL),
+                     RUCIO_OK);
+    assert_string_equal(p.buf, "list");
+    assert_int_equal(rl_json_object_key_at(&p.doc,
+                                           rl_json_object_get(&p.doc, 0,
+                                                              "empty"),
+                                           0),
+                     -1);
+    /* not an object, or no token at all */
+    assert_int_equal(rl_json_object_key_at(&p.doc,
+                                           rl_json_object_get(&p.doc, 0,
+                                                              "list"),
+                                           0),
+                     -1);
+    assert_int_equal(rl_json_object_key_at(&p.doc, -1, 0), -1);
+    assert_int_equal(rl_json_object_key_at(&p.doc, p.doc.count, 0), -1);
+}
+
+static const char *put_string(char *out, size_t cap, const char *s)
+{
+    rucio_strbuf b;
+
+    rucio_strbuf_init(&b, out, cap);
+    rl_json_put_string(&b, s);
+    assert_int_equal(b.status, RUCIO_OK);
+    return out;
+}
+
+/* The JSON writer of request bodies: quotes and backslashes escaped,
+ * control characters as \u00XX, everything else (UTF-8, DEL, '/') as it
+ * is; what it writes parses back to the same text. */
+static void test_put_string_escapes(void **state)
+{
+    static const char raw[] = "a\"b\\c/\x01\x1f\t\n\r\x7f \xc3\xa9";
+    char out[128], doc[160];
+    parsed p;
+
+    (void)state;
+    assert_string_equal(put_string(out, sizeof out, ""), "\"\"");
+    assert_string_equal(put_string(out, sizeof out, "lite:f1"),
+                        "\"lite:f1\"");
+    assert_string_equal(put_string(out, sizeof out, raw),
+                        "\"a\\\"b\\\\c/\\u0001\\u001f\\u0009\\u000a\\u000d"
+                        "\x7f \xc3\xa9\"");
+    snprintf(doc, sizeof doc, "{\"s\": %s}", out);
+    parse_ok(&p, doc, strlen(doc));
+    assert_string_equal(member_string(&p, "s"), raw);
+}
+
+/* A string that does not fit leaves the buffer's status failed, never
+ * a cut document that looks whole. */
+static void test_put_string_overflow(void **state)
+{
+    char out[8], fit[9];
+    rucio_strbuf b;
+
+    (void)state;
+    rucio_strbuf_init(&b, out, sizeof out);
+    rl_json_put_string(&b, "abcdef");
+    assert_int_not_equal(b.status, RUCIO_OK);
+    rucio_strbuf_init(&b, out, sizeof out);
+    rl_json_put_string(&b, "\x01\x02");
+    assert_int_not_equal(b.status, RUCIO_OK);
+    /* exactly the room: 8 bytes and the NUL */
+    rucio_strbuf_init(&b, fit, sizeof fit);
+    rl_json_put_string(&b, "\"\"\"");
+    assert_int_equal(b.status, RUCIO_OK);
+    assert_string_equal(fit, "\"\\\"\\\"\\\"\"");
+    assert_int_equal(b.len, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +655,9 @@ int main(void)
         cmocka_unit_test(test_unescape_all_escapes),
         cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_int64_limits),
+        cmocka_unit_test(test_object_key_at),
+        cmocka_unit_test(test_put_string_escapes),
+        cmocka_unit_test(test_put_string_overflow),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

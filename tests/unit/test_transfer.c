@@ -279,6 +279,42 @@ static void test_get_gives_up_after_three_cuts(void **state)
         strstr(rucio_client_last_error(&W.client)->message, "s3.test"));
 }
 
+/* A connection lost before the answer's head (over TLS the head shares
+ * a record with the first body bytes) is tried again from byte 0; a
+ * connection lost before any answer is not a different object. */
+static void test_get_retried_after_a_cut_before_the_head(void **state)
+{
+    static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Le";
+    static const char whole[] = "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n"
+                                "\r\n0123456789abcdefghij";
+    rucio_transfer_result r;
+
+    (void)state;
+    script(0, cut, sizeof cut - 1, 0);
+    script(1, whole, sizeof whole - 1, 1);
+    start(2);
+    assert_int_equal(get("http://s3.test/b/k?sig=1", &r), RUCIO_OK);
+    assert_int_equal(W.received_len, 20);
+    assert_int_equal(r.resumed, 1);
+    assert_string_equal(sent(1), "GET /b/k?sig=1 HTTP/1.1\r\n"
+                                 "Host: s3.test\r\n\r\n");
+}
+
+/* An error answer cut short is no reason to ask again. */
+static void test_get_not_retried_after_a_cut_error(void **state)
+{
+    static const char cut[] = "HTTP/1.1 403 Forbidden\r\nContent-Length: 90"
+                              "\r\n\r\n<Error>";
+    rucio_transfer_result r;
+
+    (void)state;
+    script(0, cut, sizeof cut - 1, 0);
+    start(2);
+    assert_int_not_equal(get("http://s3.test/b/k?sig=1", &r), RUCIO_OK);
+    assert_int_equal(r.resumed, 0);
+    assert_int_equal(W.sp.next_conn, 1);
+}
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 static void test_s3_error_carries_its_code_and_message(void **state)
@@ -461,6 +497,8 @@ int main(void)
         T(test_get_resumes_after_a_cut),
         T(test_resume_from_the_wrong_byte_refused),
         T(test_get_gives_up_after_three_cuts),
+        T(test_get_retried_after_a_cut_before_the_head),
+        T(test_get_not_retried_after_a_cut_error),
         T(test_s3_error_carries_its_code_and_message),
         T(test_swift_error_carries_its_first_line),
         T(test_delete_and_no_session_header_sent),
