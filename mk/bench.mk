@@ -10,16 +10,33 @@
 # Both install what is missing (Debian packages as root, the Python
 # client's venv in $(BENCH_BUILD)/venv) and build into $(BENCH_BUILD).
 # See bench/run.sh and the page's "Regenerating" paragraph.
+#
+#   make bench-transfer        rucio-lite put/get beside curl -T/-o through
+#                              signed URLs, against the test storage servers
+#                              (S3, GCS stand-in): SIZE_MIB (256) MiB, RUNS (5)
+#                              runs; writes docs/benchmarks-transfer.md
+#   make bench-transfer-quick  16 MiB, 2 runs; the page stays in
+#                              $(TRANSFER_BENCH_BUILD)
+#
+# Both need `make storage-deps` and build into $(TRANSFER_BENCH_BUILD)
+# (bench/transfer.sh).
 
 BENCH_BUILD ?= build/bench
+TRANSFER_BENCH_BUILD ?= build/bench-transfer
 
-.PHONY: bench bench-quick bench-tools
+.PHONY: bench bench-quick bench-tools bench-transfer bench-transfer-quick
 
 bench:
 	@bench/run.sh $(BENCH_BUILD) full
 
 bench-quick:
 	@bench/run.sh $(BENCH_BUILD) quick
+
+bench-transfer:
+	@bench/transfer.sh $(TRANSFER_BENCH_BUILD) full
+
+bench-transfer-quick:
+	@bench/transfer.sh $(TRANSFER_BENCH_BUILD) quick
 
 # What bench/run.sh builds with BUILD=$(BENCH_BUILD), besides `all`.
 BENCH_TOOLS := $(BUILD)/bench/runstat $(BUILD)/bench/warm $(BUILD)/bench/floor \

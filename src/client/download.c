@@ -56,27 +56,51 @@ static rucio_status list_replicas(rucio_client *c, const char *scope,
     return rl_api_call(c, &call, 1, 200, out_len);
 }
 
+/* Only spaces and line ends in text[0..len). */
+static int blank(const char *text, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+            text[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* No line: the server lists nothing for a DID that does not exist, and
+ * for one without a replica; one more request tells which. */
+static rucio_status no_replica(rucio_client *c, const char *scope,
+                               const char *name)
+{
+    rl_did_meta did;
+    rucio_status st = rl_catalog_did(c, scope, name, &did);
+
+    if (st != RUCIO_OK)
+        return st;
+    if (!did.exists)
+        return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
+                            "DataIdentifierNotFound",
+                            "Data identifier '%s:%s' not found", scope, name);
+    return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
+                        "ReplicaNotFound",
+                        "%s:%s has no available https replica", scope, name);
+}
+
 /* The answer is one JSON line per file: a file DID has one line; more
  * mean a dataset or container, which this call does not download. */
 static rucio_status one_line(rucio_client *c, size_t len, size_t *out_line)
 {
     const char *body = c->_internal.scratch.body;
     const char *nl = memchr(body, '\n', len);
-    size_t i;
 
     *out_line = nl ? (size_t)(nl - body) : len;
-    for (i = *out_line; i < len; i++)
-        if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' &&
-            body[i] != '\n')
-            return rl_error_set(&c->_internal.error, RUCIO_E_UNSUPPORTED,
-                                "InputValidationError",
-                                "the DID holds several files: download "
-                                "them one by one");
-    if (*out_line == 0)
-        return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
-                            "ReplicaNotFound",
-                            "no available https replica of the DID");
-    return RUCIO_OK;
+    if (blank(body + *out_line, len - *out_line))
+        return RUCIO_OK;
+    return rl_error_set(&c->_internal.error, RUCIO_E_UNSUPPORTED,
+                        "InputValidationError",
+                        "the DID holds several files: download them one by "
+                        "one");
 }
 
 static int64_t priority_of(const rucio_json *doc, int info)
@@ -179,6 +203,8 @@ static rucio_status choose_replica(rucio_client *c, const char *scope,
     rucio_status st;
 
     st = list_replicas(c, scope, name, rse_expression, &len);
+    if (st == RUCIO_OK && blank(c->_internal.scratch.body, len))
+        return no_replica(c, scope, name);
     if (st == RUCIO_OK)
         st = one_line(c, len, &line);
     if (st != RUCIO_OK)

@@ -1877,15 +1877,43 @@ static void test_download_several_files_unsupported(void **state)
     assert_int_equal(W.sp.next_conn, 1);
 }
 
-/* No line: no replica (the server's answer for an unknown DID too). */
+/* No line: the server's answer for a DID without replica and for an
+ * unknown DID; the DID's meta tells them apart. */
 static void test_download_no_replica(void **state)
 {
     (void)state;
     rucio_lines(NULL, 0);
+    rucio_did_meta("\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\"");
+    start();
+    assert_int_equal(download("f1", NULL), RUCIO_E_SERVER);
+    assert_string_equal(last_error()->exception_class, "ReplicaNotFound");
+    assert_non_null(strstr(last_error()->message, "lite:f1"));
+    assert_rucio_request(1, "GET /dids/lite/f1/meta", "");
+    assert_int_equal(W.sp.next_conn, 1);
+}
+
+static void test_download_unknown_did(void **state)
+{
+    (void)state;
+    rucio_lines(NULL, 0);
+    rucio_did_not_found();
     start();
     assert_int_equal(download("nope", NULL), RUCIO_E_SERVER);
-    assert_string_equal(last_error()->exception_class, "ReplicaNotFound");
-    assert_int_equal(W.sp.next_conn, 1);
+    assert_string_equal(last_error()->exception_class,
+                        "DataIdentifierNotFound");
+    assert_string_equal(last_error()->message,
+                        "Data identifier 'lite:nope' not found");
+}
+
+static void test_download_unknown_did_lookup_fails(void **state)
+{
+    (void)state;
+    rucio_lines(NULL, 0);
+    rucio_refuses("500 INTERNAL SERVER ERROR", "DatabaseException",
+                  "Database exception");
+    start();
+    assert_int_equal(download("nope", NULL), RUCIO_E_SERVER);
+    assert_string_equal(last_error()->exception_class, "DatabaseException");
 }
 
 /* Only a TAPE replica, or no PFN at all: no replica to read. */
@@ -2263,6 +2291,8 @@ int main(void)
         T(test_download_md5_mismatch),
         T(test_download_several_files_unsupported),
         T(test_download_no_replica),
+        T(test_download_unknown_did),
+        T(test_download_unknown_did_lookup_fails),
         T(test_download_only_tape),
         T(test_download_pfn_without_priority),
         T(test_download_line_not_an_object),
