@@ -109,6 +109,11 @@ typedef struct rucio_http_request {
     const rucio_http_header *headers; /* sent in this order after Host */
     size_t header_count;
     const rucio_http_source *body;    /* NULL: no body, no Content-Length */
+    /* Where the body is read before it is sent; NULL: the connection's
+     * TX buffer (RUCIO_HTTP_TX_BUF). A larger one means larger TLS
+     * records and fewer system calls for a large body. */
+    uint8_t *body_buf;
+    size_t body_buf_len;
 } rucio_http_request;
 
 /* Check a request before anything is sent: a method of token characters,

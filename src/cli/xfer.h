@@ -88,12 +88,18 @@ void xfer_source_close(xfer_file_source *s);
 
 /* ---- file sink (GET) ---------------------------------------------------- */
 
+#define XFER_SINK_BUFFER (256 * 1024)
+
 typedef struct xfer_file_sink {
     const char *path;         /* the target, as the caller named it */
     char temp[XFER_PATH_MAX]; /* the temporary file being written */
     int fd;                   /* -1 once committed or discarded */
     mode_t mode;              /* 0666 less the umask, set at commit */
     uint64_t written;
+    /* Bytes gathered before a write(): the library hands them over a
+     * receive buffer at a time (2 KiB), one system call each otherwise. */
+    uint8_t pending[XFER_SINK_BUFFER];
+    size_t pending_len;
     xfer_fault fault;
     int err;
     const char *doing;

@@ -312,10 +312,9 @@ static void sink_fail(xfer_file_sink *s, int err, const char *doing)
     s->doing = doing;
 }
 
-static rucio_status sink_write(void *user, const uint8_t *data, size_t len)
+/* write() all of data; 0 and the fault recorded when it fails. */
+static int write_all(xfer_file_sink *s, const uint8_t *data, size_t len)
 {
-    xfer_file_sink *s = user;
-
     while (len > 0) {
         ssize_t n = write(s->fd, data, len);
 
@@ -324,12 +323,33 @@ static rucio_status sink_write(void *user, const uint8_t *data, size_t len)
         if (n <= 0) {
             /* 0 for a non-empty write: a full device that says nothing */
             sink_fail(s, n < 0 ? errno : ENOSPC, "write");
-            return RUCIO_E_ABORTED;
+            return 0;
         }
         data += n;
         len -= (size_t)n;
         s->written += (uint64_t)n;
     }
+    return 1;
+}
+
+static int flush_pending(xfer_file_sink *s)
+{
+    size_t len = s->pending_len;
+
+    s->pending_len = 0;
+    return write_all(s, s->pending, len);
+}
+
+static rucio_status sink_write(void *user, const uint8_t *data, size_t len)
+{
+    xfer_file_sink *s = user;
+
+    if (s->pending_len + len > sizeof s->pending && !flush_pending(s))
+        return RUCIO_E_ABORTED;
+    if (len >= sizeof s->pending)
+        return write_all(s, data, len) ? RUCIO_OK : RUCIO_E_ABORTED;
+    memcpy(s->pending + s->pending_len, data, len);
+    s->pending_len += len;
     return RUCIO_OK;
 }
 
@@ -453,7 +473,7 @@ int xfer_sink_commit(xfer_file_sink *s)
 
     if (s->fd < 0)
         sink_fail(s, EBADF, "write"); /* discarded already: a caller's slip */
-    if (s->fault != XFER_FAULT_NONE || !finish_temp(s)) {
+    if (s->fault != XFER_FAULT_NONE || !flush_pending(s) || !finish_temp(s)) {
         xfer_sink_discard(s);
         return CLI_EXIT_ERROR;
     }

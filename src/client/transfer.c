@@ -196,7 +196,16 @@ static rucio_status storage_exchange(transfer *t, const char *method,
                                      const rucio_http_source *body)
 {
     rucio_client *c = t->client;
-    rucio_http_request req = {method, url, headers, header_count, body};
+    /* A body goes out through the client's body buffer, which holds
+     * nothing until the answer (an error body) comes: records of
+     * RUCIO_BODY_MAX bytes rather than RUCIO_HTTP_TX_BUF. */
+    rucio_http_request req = {method,
+                              url,
+                              headers,
+                              header_count,
+                              body,
+                              (uint8_t *)c->_internal.scratch.body,
+                              sizeof c->_internal.scratch.body};
     rucio_http_sink sink = {storage_sink_write, t};
     rucio_status st;
 

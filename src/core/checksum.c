@@ -27,6 +27,16 @@ void rl_adler32_update(rucio_adler32 *c, const uint8_t *data, size_t len)
         size_t n = len < ADLER_NMAX ? len : ADLER_NMAX;
 
         len -= n;
+        /* Sixteen bytes a turn: the loop's own cost would otherwise
+         * equal the sums' (zlib does the same). */
+        for (; n >= 16; n -= 16, data += 16) {
+            unsigned k;
+
+            for (k = 0; k < 16; k++) {
+                a += data[k];
+                b += a;
+            }
+        }
         while (n-- > 0) {
             a += *data++;
             b += a;
@@ -65,10 +75,6 @@ static const uint32_t md5_sine[64] = {
     0xf7537e82u, 0xbd3af235u, 0x2ad7d2bbu, 0xeb86d391u,
 };
 
-/* Left rotations of each round's four steps. */
-static const uint8_t md5_shift[4][4] = {
-    {7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
-
 static uint32_t rotl(uint32_t x, unsigned n)
 {
     return x << n | x >> (32u - n);
@@ -80,45 +86,48 @@ static uint32_t load_le32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
-/* The round function and message word of step i (0..63). */
-static uint32_t md5_mix(unsigned i, uint32_t b, uint32_t c, uint32_t d,
-                        unsigned *out_word)
-{
-    switch (i / 16) {
-    case 0:
-        *out_word = i;
-        return (b & c) | (~b & d);
-    case 1:
-        *out_word = (5 * i + 1) % 16;
-        return (b & d) | (c & ~d);
-    case 2:
-        *out_word = (3 * i + 5) % 16;
-        return b ^ c ^ d;
-    default:
-        *out_word = (7 * i) % 16;
-        return c ^ (b | ~d);
-    }
-}
+/* The four round functions (RFC 1321 3.4; F and G in the equivalent
+ * forms with one operation less). */
+#define MD5_F(b, c, d) ((d) ^ ((b) & ((c) ^ (d))))
+#define MD5_G(b, c, d) ((c) ^ ((d) & ((b) ^ (c))))
+#define MD5_H(b, c, d) ((b) ^ (c) ^ (d))
+#define MD5_I(b, c, d) ((c) ^ ((b) | ~(d)))
+
+/* One step: a = b + ((a + f(b, c, d) + x[k] + T[i]) <<< s). */
+#define MD5_STEP(f, a, b, c, d, k, i, s)                                      \
+    (a) = (b) + rotl((a) + f(b, c, d) + x[k] + md5_sine[i], s)
+
+/* Four steps of a round, the registers rotating as RFC 1321 writes them;
+ * k0..k3 the message words, i the first step. The loops below keep the
+ * round function fixed per round: a function picked per step (a switch)
+ * runs at half the speed, and MD5 bounds the speed of every transfer. */
+#define MD5_FOUR(f, k0, k1, k2, k3, i, s0, s1, s2, s3)                        \
+    do {                                                                      \
+        MD5_STEP(f, a, b, c, d, k0, i, s0);                                   \
+        MD5_STEP(f, d, a, b, c, k1, (i) + 1, s1);                             \
+        MD5_STEP(f, c, d, a, b, k2, (i) + 2, s2);                             \
+        MD5_STEP(f, b, c, d, a, k3, (i) + 3, s3);                             \
+    } while (0)
 
 static void md5_block(uint32_t state[4], const uint8_t block[64])
 {
     uint32_t x[16];
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
-    size_t i;
+    unsigned i;
 
     for (i = 0; i < 16; i++)
         x[i] = load_le32(block + 4 * i);
-    for (i = 0; i < 64; i++) {
-        unsigned word;
-        uint32_t f = md5_mix((unsigned)i, b, c, d, &word);
-        uint32_t next = b + rotl(a + f + md5_sine[i] + x[word],
-                                 md5_shift[i / 16][i % 4]);
-
-        a = d;
-        d = c;
-        c = b;
-        b = next;
-    }
+    for (i = 0; i < 16; i += 4) /* word i */
+        MD5_FOUR(MD5_F, i, i + 1, i + 2, i + 3, i, 7, 12, 17, 22);
+    for (i = 16; i < 32; i += 4) /* word (5i + 1) mod 16 */
+        MD5_FOUR(MD5_G, (5 * i + 1) % 16, (5 * i + 6) % 16, (5 * i + 11) % 16,
+                 (5 * i + 16) % 16, i, 5, 9, 14, 20);
+    for (i = 32; i < 48; i += 4) /* word (3i + 5) mod 16 */
+        MD5_FOUR(MD5_H, (3 * i + 5) % 16, (3 * i + 8) % 16, (3 * i + 11) % 16,
+                 (3 * i + 14) % 16, i, 4, 11, 16, 23);
+    for (i = 48; i < 64; i += 4) /* word 7i mod 16 */
+        MD5_FOUR(MD5_I, (7 * i) % 16, (7 * i + 7) % 16, (7 * i + 14) % 16,
+                 (7 * i + 21) % 16, i, 6, 10, 15, 21);
     state[0] += a;
     state[1] += b;
     state[2] += c;

@@ -315,18 +315,22 @@ static rucio_status ensure_connection(rucio_http_conn *c, const rucio_url *url,
 
 /* ---- one request and its response --------------------------------------- */
 
-static rucio_status send_body(rucio_http_conn *c, const rucio_http_source *src)
+static rucio_status send_body(rucio_http_conn *c,
+                              const rucio_http_request *req)
 {
+    const rucio_http_source *src = req->body;
+    uint8_t *buf = req->body_buf ? req->body_buf : c->tx;
+    size_t cap = req->body_buf ? req->body_buf_len : sizeof c->tx;
     uint64_t left = src->length;
 
     while (left > 0) {
-        size_t want = sizeof c->tx;
+        size_t want = cap;
         size_t n = 0;
         rucio_status st;
 
         if (want > left)
             want = (size_t)left;
-        st = src->read(src->user, c->tx, want, &n);
+        st = src->read(src->user, buf, want, &n);
         if (st != RUCIO_OK) {
             set_error(c, "request body source failed for", rucio_strerror(st));
             return st;
@@ -335,7 +339,7 @@ static rucio_status send_body(rucio_http_conn *c, const rucio_http_source *src)
             set_error(c, "request body shorter than its length for", NULL);
             return RUCIO_E_INVALID_ARG;
         }
-        st = send_all(c, c->tx, n);
+        st = send_all(c, buf, n);
         if (st != RUCIO_OK)
             return st;
         left -= n;
@@ -352,7 +356,7 @@ static rucio_status send_request(rucio_http_conn *c,
     st = rl_http_write_checked_head_(req, c->tx, sizeof c->tx,
                                      write_head_cb, c);
     if (st == RUCIO_OK && req->body)
-        st = send_body(c, req->body);
+        st = send_body(c, req);
     if (st == RUCIO_OK)
         c->request_count++;
     return st;

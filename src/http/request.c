@@ -133,7 +133,8 @@ rucio_status rucio_http_request_check(const rucio_http_request *req)
     if (st != RUCIO_OK)
         return st;
     /* A body nobody can read would fail only after the head was sent. */
-    if (req->body && !req->body->read)
+    if ((req->body && !req->body->read) ||
+        (req->body_buf && req->body_buf_len == 0))
         return RUCIO_E_INVALID_ARG;
     return check_headers(req);
 }

@@ -376,6 +376,48 @@ static void test_short_body_source_is_an_error(void **state)
     rucio_http_conn_free(&f.conn);
 }
 
+/* A body read into the caller's buffer goes out in chunks of its size
+ * (larger TLS records for a transfer), not of the TX buffer's. */
+typedef struct chunk_source {
+    mem_source mem;
+    size_t largest_cap;
+} chunk_source;
+
+static rucio_status chunk_read(void *user, uint8_t *buf, size_t cap,
+                               size_t *out_n)
+{
+    chunk_source *c = user;
+
+    if (cap > c->largest_cap)
+        c->largest_cap = cap;
+    return mem_read(&c->mem, buf, cap, out_n);
+}
+
+static void test_body_through_the_callers_buffer(void **state)
+{
+    static fixture f;
+    static char body[3 * RUCIO_HTTP_TX_BUF];
+    static uint8_t chunk[2 * RUCIO_HTTP_TX_BUF + 1];
+    chunk_source c = {{body, sizeof body, 0, 0}, 0};
+    rucio_http_source src = {chunk_read, NULL, &c, sizeof body};
+
+    (void)state;
+    memset(body, 'x', sizeof body);
+    script(&f, 0, ok_response, 1);
+    start(&f, 1);
+    f.req.method = "PUT";
+    f.req.body = &src;
+    f.req.body_buf = chunk;
+    f.req.body_buf_len = sizeof chunk;
+    assert_int_equal(get(&f), RUCIO_OK);
+    assert_int_equal(c.largest_cap, sizeof chunk);
+    assert_true(f.conns[0].sent > sizeof body); /* head and whole body */
+    assert_int_equal(c.mem.pos, sizeof body);
+    f.req.body_buf_len = 0; /* a buffer of no size is refused */
+    assert_int_equal(rucio_http_request_check(&f.req), RUCIO_E_INVALID_ARG);
+    rucio_http_conn_free(&f.conn);
+}
+
 /* ---- a fault at every byte ------------------------------------------------- */
 
 static rucio_status expected_for(rucio_fault_kind kind, rucio_fault_dir dir,
@@ -464,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_body_too_large_closes),
         cmocka_unit_test(test_put_body_and_resend_after_rewind),
         cmocka_unit_test(test_short_body_source_is_an_error),
+        cmocka_unit_test(test_body_through_the_callers_buffer),
         cmocka_unit_test(test_fault_at_every_byte),
         cmocka_unit_test(test_fault_at_every_byte_chunked),
     };
