@@ -35,6 +35,7 @@ typedef struct upload_args {
 typedef struct download_args {
     const char *dir;
     const char *rse;
+    int no_subdir; /* D/NAME rather than D/SCOPE/NAME */
 } download_args;
 
 /* The first failure decides the exit code. */
@@ -95,8 +96,10 @@ static int parse_upload(const cli_command *cmd, int argc, char **argv,
 {
     static const struct option options[] = {
         {"rse", required_argument, NULL, 'r'},
+        {"rse-name", required_argument, NULL, 'r'},
         {"scope", required_argument, NULL, 's'},
         {"name", required_argument, NULL, 'n'},
+        {"lfn", required_argument, NULL, 'n'},
         {"pfn", required_argument, NULL, 'p'},
         {"dataset", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0}};
@@ -208,7 +211,9 @@ static int parse_download(const cli_command *cmd, int argc, char **argv,
     static const struct option options[] = {
         {"dir", required_argument, NULL, 'd'},
         {"rses", required_argument, NULL, 'r'},
+        {"rse-exp", required_argument, NULL, 'r'},
         {"rse", required_argument, NULL, 'r'},
+        {"no-subdir", no_argument, NULL, 'n'},
         {NULL, 0, NULL, 0}};
     int c, rc;
 
@@ -218,6 +223,8 @@ static int parse_download(const cli_command *cmd, int argc, char **argv,
     while ((rc = next_option(cmd, argc, argv, options, &c)) == 0 && c != -1) {
         if (c == 'd')
             a->dir = optarg;
+        else if (c == 'n')
+            a->no_subdir = 1;
         else
             a->rse = optarg;
     }
@@ -228,31 +235,43 @@ static int parse_download(const cli_command *cmd, int argc, char **argv,
                           : 0;
 }
 
-/* <dir>/<scope>/<name>, as rucio download lays files out; <dir> and its
- * scope directory are created (one level each, as needed). A name with '/'
- * would leave that directory. */
+/* mkdir that is content when the folder exists. */
+static int make_folder(const char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    fprintf(stderr, "rucio-lite: cannot create the directory %s: %s\n", path,
+            strerror(errno));
+    return CLI_EXIT_ERROR;
+}
+
+/* <dir>/<scope>/<name>, as rucio download lays files out (<dir>/<name>
+ * with --no-subdir); the folders are created (one level each, as
+ * needed). A name with '/' would leave that folder. */
 static int destination(const download_args *a, const char *scope,
                        const char *name, char *path, size_t cap)
 {
+    char folder[4096];
+    int rc;
+
     if (strchr(name, '/') || strcmp(name, "..") == 0 || strchr(scope, '/')) {
-        fprintf(stderr,
-                "rucio-lite: %s:%s: a scope or name with '/' is not "
-                "a file name here\n",
+        fprintf(stderr, "rucio-lite: %s:%s: a scope or name with '/' is not "
+                        "a file name here\n",
                 scope, name);
         return CLI_EXIT_USAGE;
     }
-    if ((mkdir(a->dir, 0777) != 0 && errno != EEXIST) ||
-        (size_t)snprintf(path, cap, "%s/%s", a->dir, scope) >= cap ||
-        (mkdir(path, 0777) != 0 && errno != EEXIST)) {
-        fprintf(stderr, "rucio-lite: cannot create the directory %s: %s\n",
-                path, strerror(errno));
-        return CLI_EXIT_ERROR;
-    }
-    if ((size_t)snprintf(path, cap, "%s/%s/%s", a->dir, scope, name) >= cap) {
+    if ((a->no_subdir
+             ? (size_t)snprintf(folder, sizeof folder, "%s", a->dir)
+             : (size_t)snprintf(folder, sizeof folder, "%s/%s", a->dir,
+                                scope)) >= sizeof folder ||
+        (size_t)snprintf(path, cap, "%s/%s", folder, name) >= cap) {
         fprintf(stderr, "rucio-lite: path too long for %s:%s\n", scope, name);
         return CLI_EXIT_ERROR;
     }
-    return 0;
+    rc = make_folder(a->dir);
+    if (!rc && !a->no_subdir)
+        rc = make_folder(folder);
+    return rc;
 }
 
 /* Nothing stays behind unless every byte arrived, matched the catalogue

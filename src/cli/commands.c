@@ -219,9 +219,10 @@ static const char *const token_options[] = {"--show", NULL};
 /* put, get and delete take no options of their own (xfer_cmds.c). */
 static const char *const xfer_options[] = {NULL};
 static const char *const upload_options[] = {
-    "--rse=", "--scope=", "--name=", "--dataset=", "--pfn=", NULL};
+    "--rse=", "--rse-name=", "--scope=", "--name=", "--lfn=",
+    "--dataset=", "--pfn=", NULL};
 static const char *const download_options[] = {
-    "--dir=", "--rses=", "--rse=", NULL};
+    "--dir=", "--rses=", "--rse-exp=", "--rse=", "--no-subdir", NULL};
 
 const cli_command cli_commands[] = {
     {"ping", cmd_ping, "", "print the server's version",
@@ -258,9 +259,11 @@ const cli_command cli_commands[] = {
     {"upload", cli_cmd_upload,
      "--rse RSE [--scope S] [--name N] [--dataset S:N] [--pfn P] FILE...",
      "upload files to an RSE that signs URLs and register them",
-     "  --rse RSE        the RSE (its sign_url attribute: gcs, s3, swift)\n"
+     "  --rse RSE        the RSE (its sign_url attribute: gcs, s3, swift;\n"
+     "                   also --rse-name)\n"
      "  --scope S        the files' scope (default user.<account>)\n"
-     "  --name N         the DID name (one FILE only; default its base name)\n"
+     "  --name N         the DID name (one FILE only; default its base name;\n"
+     "                   also --lfn)\n"
      "  --dataset S:N    attach to this dataset, created with a rule if new\n"
      "                   (without it a new file gets a rule of its own)\n"
      "  --pfn P          where to store it (non-deterministic RSEs)\n"
@@ -269,10 +272,13 @@ const cli_command cli_commands[] = {
      "A DID that exists with other content is refused. The exit code is\n"
      "the first failure's.\n",
      upload_options, 4096},
-    {"download", cli_cmd_download, "[--dir D] [--rses EXPR] SCOPE:NAME...",
+    {"download", cli_cmd_download,
+     "[--dir D] [--rses EXPR] [--no-subdir] SCOPE:NAME...",
      "download file DIDs into D/SCOPE/NAME, checked against the catalogue",
      "  --dir D          where to put them (default .)\n"
-     "  --rses EXPR      only replicas on RSEs matching EXPR (also --rse)\n"
+     "  --rses EXPR      only replicas on RSEs matching EXPR (also --rse-exp,\n"
+     "                   --rse)\n"
+     "  --no-subdir      D/NAME rather than D/SCOPE/NAME\n"
      "Writes into a temporary file renamed into place only when its size,\n"
      "adler32 and md5 equal the catalogue's; prints \"<scope>:<name> <bytes>\n"
      "adler32:<hex> md5:<hex> <path>\". A file that exists is skipped.\n",

@@ -233,18 +233,24 @@ several_files() {
 d = json.load(open(sys.argv[1]))
 print(sum(p["did"] == "DS" for f in d.values() for p in f["parents"]))' c.json)" 3 \
         "files attached to the dataset"
+    # Python's option names, and --no-subdir: D/NAME.
+    run dl "$cli" -q download --rse-exp S3-SITE --no-subdir --dir dl lite:a lite:b lite:c
+    expect_rc 0 dl
+    for f in a b c; do
+        cmp -s "$f" "dl/$f" || fail "dl/$f is not $f"
+    done
 }
 
 # ---- refusals and verification -----------------------------------------------------------
 
-# A DID the catalogue does not know: exit 4 with a *NotFound exception
-# name (DataIdentifierNotFound or ReplicaNotFound), nothing written.
+# A DID the catalogue does not know: exit 4, DataIdentifierNotFound,
+# nothing written.
 download_unknown() {
     need_upload
     mkdir dl
     run dl "$cli" -q download --dir dl lite:no-such-file
     expect_rc 4 dl
-    expect_in dl.err NotFound
+    expect_in dl.err DataIdentifierNotFound
     [ -z "$(find dl -type f)" ] || fail "files written: $(find dl -type f)"
 }
 
@@ -258,7 +264,7 @@ existing_did_other_content() {
     lite_upload first --rse S3-SITE --scope lite --name exists a
     key=${pfn#"$s3_prefix"/}
     catalogue before.json "lite:exists=F"
-    run second "$cli" -q upload --rse S3-SITE --scope lite --name exists b
+    run second "$cli" -q upload --rse-name S3-SITE --scope lite --lfn exists b
     expect_rc 4 second
     grep -q 'DataIdentifierAlreadyExists' second.err ||
         fail "no DataIdentifierAlreadyExists in: $(one_line second.err)"
