@@ -60,8 +60,7 @@ static rucio_status get_json(rucio_client *c, const char *path, rucio_json *doc,
     return RUCIO_OK;
 }
 
-/* ---- the RSE ---------------------------------------------------------------
- */
+/* ---- the RSE ------------------------------------------------------------ */
 
 /* A string member into out; absent or null is "". */
 static rucio_status string_member(const rucio_json *doc, int obj,
@@ -243,8 +242,7 @@ rucio_status rl_catalog_pfn(rucio_client *c, const rl_rse_info *rse,
     return b.status == RUCIO_OK ? RUCIO_OK : too_long(c, "PFN");
 }
 
-/* ---- DIDs and replicas
- * ------------------------------------------------------- */
+/* ---- DIDs and replicas ------------------------------------------------- */
 
 rucio_status rl_catalog_did(rucio_client *c, const char *scope,
                             const char *name, rl_did_meta *out)
@@ -276,14 +274,35 @@ rucio_status rl_catalog_did(rucio_client *c, const char *scope,
     return RUCIO_OK;
 }
 
-/* {"dids":[{"scope":S,"name":N}], then more members. */
-static void put_dids(rucio_strbuf *b, const char *scope, const char *name)
+rucio_status rl_catalog_list_replicas(rucio_client *c, const char *scope,
+                                      const char *name, int all_states,
+                                      const char *rse_expression,
+                                      size_t *out_len)
 {
-    rucio_strbuf_puts(b, "{\"dids\":[{\"scope\":");
-    rl_json_put_string(b, scope);
-    rucio_strbuf_puts(b, ",\"name\":");
-    rl_json_put_string(b, name);
-    rucio_strbuf_puts(b, "}]");
+    rucio_strbuf b;
+    rucio_call call;
+
+    rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
+    rucio_strbuf_puts(&b, "{\"dids\":[{\"scope\":");
+    rl_json_put_string(&b, scope);
+    rucio_strbuf_puts(&b, ",\"name\":");
+    rl_json_put_string(&b, name);
+    rucio_strbuf_puts(&b, "}],\"schemes\":[\"https\"],\"all_states\":");
+    rucio_strbuf_puts(&b, all_states ? "true" : "false");
+    rucio_strbuf_puts(&b, ",\"resolve_archives\":true,"
+                          "\"resolve_parents\":false");
+    if (rse_expression && *rse_expression) {
+        rucio_strbuf_puts(&b, ",\"rse_expression\":");
+        rl_json_put_string(&b, rse_expression);
+    }
+    rucio_strbuf_putc(&b, '}');
+    if (b.status != RUCIO_OK)
+        return too_long(c, "scope, name or RSE expression");
+    memset(&call, 0, sizeof call);
+    call.method = "POST";
+    call.path = "replicas/list";
+    call.body = b.data;
+    return rl_api_call(c, &call, 1, 200, out_len);
 }
 
 rucio_status rl_catalog_replica_state(rucio_client *c, const char *scope,
@@ -293,24 +312,11 @@ rucio_status rl_catalog_replica_state(rucio_client *c, const char *scope,
     rucio_json_token tokens[RSE_TOKENS];
     rucio_json doc;
     char state[24];
-    rucio_call call;
-    rucio_strbuf b;
     size_t len = 0;
     rucio_status st;
 
     *out_state = 0;
-    rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
-    put_dids(&b, scope, name);
-    rucio_strbuf_puts(&b, ",\"all_states\":true,\"rse_expression\":");
-    rl_json_put_string(&b, rse);
-    rucio_strbuf_putc(&b, '}');
-    if (b.status != RUCIO_OK)
-        return too_long(c, "scope and name");
-    memset(&call, 0, sizeof call);
-    call.method = "POST";
-    call.path = "replicas/list";
-    call.body = c->_internal.query;
-    st = rl_api_call(c, &call, 1, 200, &len);
+    st = rl_catalog_list_replicas(c, scope, name, 1, rse, &len);
     if (st != RUCIO_OK || len == 0)
         return st; /* no line: no replica there */
     if (rl_json_parse(&doc, c->_internal.scratch.body, len, tokens,

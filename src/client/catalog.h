@@ -44,6 +44,15 @@ typedef struct rl_did_meta {
 rucio_status rl_catalog_did(rucio_client *c, const char *scope,
                             const char *name, rl_did_meta *out);
 
+/* POST replicas/list for the file DID scope:name, as the Python clients
+ * ask: https PFNs (signed by the server for an account allowed to),
+ * every state or only available ones, on RSEs matching rse_expression
+ * (NULL: all). The JSON lines are in c->_internal.scratch.body. */
+rucio_status rl_catalog_list_replicas(rucio_client *c, const char *scope,
+                                      const char *name, int all_states,
+                                      const char *rse_expression,
+                                      size_t *out_len);
+
 /* The state of scope:name's replica on rse ('A', 'C', ...; 0: none). */
 rucio_status rl_catalog_replica_state(rucio_client *c, const char *scope,
                                       const char *name, const char *rse,

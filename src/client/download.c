@@ -25,37 +25,6 @@ static rucio_status bad_answer(rucio_client *c, const char *what)
                         "unexpected answer from the server: %s", what);
 }
 
-/* POST replicas/list as the Python download client asks for one file:
- * https PFNs, which the server signs for an account allowed to. */
-static rucio_status list_replicas(rucio_client *c, const char *scope,
-                                  const char *name, const char *rse_expression,
-                                  size_t *out_len)
-{
-    rucio_call call;
-    rucio_strbuf b;
-
-    rucio_strbuf_init(&b, c->_internal.query, sizeof c->_internal.query);
-    rucio_strbuf_puts(&b, "{\"dids\":[{\"scope\":");
-    rl_json_put_string(&b, scope);
-    rucio_strbuf_puts(&b, ",\"name\":");
-    rl_json_put_string(&b, name);
-    rucio_strbuf_puts(&b, "}],\"schemes\":[\"https\"],\"all_states\":false,"
-                          "\"resolve_archives\":true,\"resolve_parents\":"
-                          "false");
-    if (rse_expression && *rse_expression) {
-        rucio_strbuf_puts(&b, ",\"rse_expression\":");
-        rl_json_put_string(&b, rse_expression);
-    }
-    rucio_strbuf_putc(&b, '}');
-    if (b.status != RUCIO_OK)
-        return invalid(c, "scope, name or RSE expression too long");
-    memset(&call, 0, sizeof call);
-    call.method = "POST";
-    call.path = "replicas/list";
-    call.body = c->_internal.query;
-    return rl_api_call(c, &call, 1, 200, out_len);
-}
-
 /* Only spaces and line ends in text[0..len). */
 static int blank(const char *text, size_t len)
 {
@@ -202,7 +171,7 @@ static rucio_status choose_replica(rucio_client *c, const char *scope,
     size_t len = 0, line = 0;
     rucio_status st;
 
-    st = list_replicas(c, scope, name, rse_expression, &len);
+    st = rl_catalog_list_replicas(c, scope, name, 0, rse_expression, &len);
     if (st == RUCIO_OK && blank(c->_internal.scratch.body, len))
         return no_replica(c, scope, name);
     if (st == RUCIO_OK)

@@ -91,8 +91,7 @@ static rucio_status choose_scope(upload *u)
     return RUCIO_OK;
 }
 
-/* ---- the file's checksums ---------------------------------------------------
- */
+/* ---- the file's checksums ------------------------------------------------ */
 
 /* Read the whole body once (through the client's body buffer, which is
  * free at this point) and rewind it. */
@@ -138,8 +137,7 @@ static rucio_status file_checksums(upload *u)
     return checksum_body(u);
 }
 
-/* ---- before the transfer
- * ------------------------------------------------------ */
+/* ---- before the transfer ---------------------------------------------- */
 
 static rucio_status choose_pfn(upload *u)
 {
@@ -185,8 +183,7 @@ static rucio_status check_did(upload *u, char *replica_state)
                                     replica_state);
 }
 
-/* ---- the transfer
- * ------------------------------------------------------------- */
+/* ---- the transfer ----------------------------------------------------- */
 
 static rucio_status sign(upload *u, const char *operation)
 {
@@ -269,8 +266,7 @@ static rucio_status check_stored_size(upload *u)
     return RUCIO_E_CHECKSUM;
 }
 
-/* ---- registration
- * ---------------------------------------------------------------- */
+/* ---- registration ----------------------------------------------------- */
 
 /* The dataset with a rule on the RSE, as rucio upload creates it; an
  * existing one is used as it is. */
@@ -388,8 +384,7 @@ static rucio_status register_file(upload *u, char replica_state)
     return attach(u);
 }
 
-/* ---- the call
- * ------------------------------------------------------------------------ */
+/* ---- the call --------------------------------------------------------- */
 
 /* The dataset's paths, so that a name too long fails before anything
  * is stored or registered. */

@@ -146,6 +146,13 @@ same_content_other_rse() {
     catalogue py.json "py:again-f=F"
     same_catalogue lite.json py.json "catalogue entries after a second upload elsewhere"
     grep -q '"GCS-SITE"' lite.json || fail "no replica on GCS-SITE"
+    # A third time to the same RSE: already there, nothing sent, the
+    # catalogue as it was.
+    run up3 "$cli" -q upload --rse S3-SITE --scope lite --name again-f data
+    expect_rc 0 up3
+    expect_in up3.err "registered at S3-SITE already"
+    catalogue again.json "lite:again-f=F"
+    same_catalogue lite.json again.json "catalogue after uploading it again"
 }
 
 # catalogue.py itself: dumps of different uploads differ (another size,

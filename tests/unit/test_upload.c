@@ -702,8 +702,9 @@ static void test_upload_already_there(void **state)
     assert_int_equal(request_count(RUCIO), 3);
     assert_rucio_request(2, "POST /replicas/list",
                          "{\"dids\":[{\"scope\":\"lite\",\"name\":\"up.dat\"}],"
-                         "\"all_states\":true,\"rse_expression\":"
-                         "\"S3-SITE\"}");
+                         "\"schemes\":[\"https\"],\"all_states\":true,"
+                         "\"resolve_archives\":true,\"resolve_parents\":false,"
+                         "\"rse_expression\":\"S3-SITE\"}");
     assert_int_equal(W.sp.next_conn, 1);
 }
 
@@ -2188,7 +2189,7 @@ static void test_download_names_too_long(void **state)
     (void)state;
     memset(name, 'n', sizeof name - 1);
     start();
-    assert_int_equal(download(name, NULL), RUCIO_E_INVALID_ARG);
+    assert_int_equal(download(name, NULL), RUCIO_E_NO_SPACE);
     assert_int_equal(W.sp.next_conn, 0);
 }
 
