@@ -37,9 +37,10 @@ typedef struct rucio_tls_options {
     /* Trusted CAs: any combination of a PEM/DER file, a directory of
      * certificates (as X509_CERT_DIR holds), and PEM or DER in memory.
      * At least one is required unless insecure is set. The file and the
-     * directory are read through port->fs (read_file_at, list_dir) into
-     * file_buf (below) a window at a time, so a bundle of any size needs
-     * only that buffer (1 KiB at least, the largest certificate). */
+     * directory are read through port->fs (read_file_at, list_dir, stat)
+     * a window at a time: at init only until a certificate is seen, and
+     * at a full handshake for the CAs named as the issuer of the server's
+     * chain (docs/design.md, "Trust store"). Their paths are copied. */
     const char *ca_file;
     const char *ca_dir;
     const uint8_t *ca_mem;     /* PEM must include its terminating NUL */
@@ -65,6 +66,12 @@ typedef struct rucio_tls_options {
     int insecure;
 } rucio_tls_options;
 
+/* The window CA files are read through at handshakes: the largest PEM
+ * certificate of a store that can be used. */
+#ifndef RUCIO_TLS_CA_WINDOW
+#define RUCIO_TLS_CA_WINDOW 8192
+#endif
+
 /* Shared configuration. Fields are private. */
 typedef struct rucio_tls_config {
     const rucio_port *port;
@@ -80,6 +87,13 @@ typedef struct rucio_tls_config {
     mbedtls_pk_context own_key;
     int has_own_cert;
     int insecure;
+#if RUCIO_WITH_CERT_FILES
+    /* The CA file and directory, read when a handshake needs a CA (see
+     * docs/design.md, "Trust store"); empty when not given. */
+    char ca_file[RUCIO_PATH_MAX];
+    char ca_dir[RUCIO_PATH_MAX];
+    uint8_t ca_window[RUCIO_TLS_CA_WINDOW];
+#endif
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     uint16_t groups[4];
 #else

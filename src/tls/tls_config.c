@@ -132,153 +132,28 @@ static rucio_status check_ca_result(rucio_tls_config *cfg, size_t before,
 }
 
 #if RUCIO_WITH_CERT_FILES
-#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
-#define PEM_END "-----END CERTIFICATE-----"
-
-/* Where needle starts in hay[0, len), or NULL. */
-static uint8_t *find_text(uint8_t *hay, size_t len, const char *needle)
+/* Keep the path for the handshakes (tls_castore.c) and check now that it
+ * holds a certificate, so that a wrong setting is said at once. The CAs
+ * themselves are parsed only when a server's chain names them. */
+static rucio_status keep_store_path(rucio_tls_config *cfg, char *dst,
+                                    const char *path, int is_dir, char *err,
+                                    size_t cap)
 {
-    size_t n = strlen(needle), i;
-
-    for (i = 0; i + n <= len; i++)
-        if (hay[i] == (uint8_t)needle[0] && memcmp(hay + i, needle, n) == 0)
-            return hay + i;
-    return NULL;
-}
-
-/* A window over a CA file read through the port: buf holds have bytes
- * of the file from byte base on. */
-typedef struct ca_window {
-    const rucio_port *port;
-    const char *path;
-    uint8_t *buf;
-    size_t cap;  /* bytes of file buf can hold (one more for a NUL) */
-    uint64_t base;
-    size_t have;
-    int eof;
-} ca_window;
-
-/* Read until the window is full or the file ended. */
-static int fill(ca_window *w)
-{
-    while (!w->eof && w->have < w->cap) {
-        size_t n = 0;
-
-        if (w->port->fs->read_file_at(w->port->ctx, w->path,
-                                      w->base + w->have, w->buf + w->have,
-                                      w->cap - w->have, &n) != RUCIO_OK)
-            return -1;
-        w->eof = n == 0;
-        w->have += n;
-    }
-    return 0;
-}
-
-/* Forget the first n bytes of the window. */
-static void drop(ca_window *w, size_t n)
-{
-    memmove(w->buf, w->buf + n, w->have - n);
-    w->have -= n;
-    w->base += n;
-}
-
-/* One PEM block (at block, len bytes) into the CA chain; 1 if refused. */
-static int add_pem_block(rucio_tls_config *cfg, uint8_t *block, size_t len)
-{
-    uint8_t after = block[len];
+    const char *what = is_dir ? "CA directory" : "CA file";
+    size_t len = strlen(path);
     int ret;
 
-    block[len] = '\0'; /* mbedTLS's PEM parser wants the terminator */
-    ret = mbedtls_x509_crt_parse(&cfg->ca, block, len + 1);
-    block[len] = after;
-    return ret == 0 ? 0 : 1;
-}
-
-/*
- * Every PEM certificate of a CA file, however large the file: it is read
- * through the port a window at a time into the caller's file buffer
- * (opt->file_buf), never whole. A file without PEM is one DER certificate
- * when it fits. As mbedtls_x509_crt_parse_file: < 0 when the file cannot
- * be read, else the number of certificates that could not be used.
- */
-static int read_ca_file(rucio_tls_config *cfg, const char *path,
-                        const rucio_tls_options *opt)
-{
-    ca_window w = {cfg->port, path, opt->file_buf, opt->file_buf_len - 1,
-                   0, 0, 0};
-    int failed = 0, found = 0;
-    uint8_t *begin, *end;
-
-    for (;;) {
-        if (fill(&w) != 0)
-            return -1;
-        begin = find_text(w.buf, w.have, PEM_BEGIN);
-        end = begin ? find_text(begin, w.have - (size_t)(begin - w.buf),
-                                PEM_END)
-                    : NULL;
-        if (end) {
-            size_t stop = (size_t)(end - w.buf) + strlen(PEM_END);
-
-            found++;
-            failed += add_pem_block(cfg, begin, stop - (size_t)(begin - w.buf));
-            drop(&w, stop);
-        } else if (begin && begin > w.buf) {
-            drop(&w, (size_t)(begin - w.buf)); /* the block to the front */
-        } else if (w.eof) {
-            failed += begin != NULL; /* a block cut by the end of the file */
-            break;
-        } else if (begin) {
-            failed++; /* a block larger than the buffer: skip its start */
-            drop(&w, strlen(PEM_BEGIN));
-        } else {
-            /* Keep what may be the start of a marker cut by the window. */
-            drop(&w, w.have - strlen(PEM_BEGIN));
-        }
-    }
-    if (found || begin || w.base != 0 || w.have == 0)
-        return failed;
-    return mbedtls_x509_crt_parse_der(&cfg->ca, w.buf, w.have) == 0 ? 0 : 1;
-}
-
-/* A CA directory (a grid site's /etc/grid-security/certificates, an
- * OpenSSL hashed directory): every regular file in it, as
- * mbedtls_x509_crt_parse_path counts them. */
-typedef struct ca_dir {
-    rucio_tls_config *cfg;
-    const char *dir;
-    const rucio_tls_options *opt;
-    int failed;
-} ca_dir;
-
-static int add_dir_entry(void *user, const char *name)
-{
-    ca_dir *d = user;
-    const rucio_port *port = d->cfg->port;
-    char path[RUCIO_PATH_MAX];
-    rucio_file_info info;
-    int ret;
-
-    if (rucio_format(path, sizeof path, "%s/%s", d->dir, name) != RUCIO_OK ||
-        port->fs->stat(port->ctx, path, &info) != RUCIO_OK) {
-        d->failed++;
-        return 0;
-    }
-    if (info.type != RUCIO_FILE_REGULAR)
-        return 0;
-    ret = read_ca_file(d->cfg, path, d->opt);
-    d->failed += ret < 0 ? 1 : ret;
-    return 0;
-}
-
-static int read_ca_dir(rucio_tls_config *cfg, const char *dir,
-                       const rucio_tls_options *opt)
-{
-    ca_dir d = {cfg, dir, opt, 0};
-
-    if (cfg->port->fs->list_dir(cfg->port->ctx, dir, add_dir_entry, &d) !=
-        RUCIO_OK)
-        return -1;
-    return d.failed;
+    if (len == 0 || len >= RUCIO_PATH_MAX)
+        return fail(err, cap, 0, "%s %s: empty or too long a path", what,
+                    path);
+    ret = rl_tls_store_check(cfg, path, is_dir);
+    if (ret < 0)
+        return fail(err, cap, ret, "cannot load %s %s", what, path);
+    if (ret == 0)
+        return fail(err, cap, 0, "no certificate could be loaded from %s %s",
+                    what, path);
+    memcpy(dst, path, len + 1);
+    return RUCIO_OK;
 }
 
 /* CA files and directories are read through the port like every other
@@ -289,7 +164,6 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
 {
     const rucio_port_fs *fs = cfg->port->fs;
     rucio_status st = RUCIO_OK;
-    size_t before;
 
     if (!opt->ca_file && !opt->ca_dir)
         return RUCIO_OK;
@@ -300,20 +174,16 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
     if (!opt->file_buf || opt->file_buf_len < 1024)
         return fail(err, cap, 0, "CA files need a file buffer of 1 KiB or "
                                  "more");
-    if (opt->ca_file) {
-        before = count_certs(&cfg->ca);
-        st = check_ca_result(cfg, before,
-                             read_ca_file(cfg, opt->ca_file, opt),
-                             "CA file", opt->ca_file, err, cap);
-    }
-    if (st == RUCIO_OK && opt->ca_dir) {
-        before = count_certs(&cfg->ca);
-        st = check_ca_result(cfg, before,
-                             read_ca_dir(cfg, opt->ca_dir, opt),
-                             "CA directory", opt->ca_dir, err, cap);
-    }
-    mbedtls_platform_zeroize(opt->file_buf, opt->file_buf_len);
+    if (opt->ca_file)
+        st = keep_store_path(cfg, cfg->ca_file, opt->ca_file, 0, err, cap);
+    if (st == RUCIO_OK && opt->ca_dir)
+        st = keep_store_path(cfg, cfg->ca_dir, opt->ca_dir, 1, err, cap);
     return st;
+}
+
+static int has_store(const rucio_tls_config *cfg)
+{
+    return cfg->ca_file[0] || cfg->ca_dir[0];
 }
 #else
 static rucio_status load_ca_files(rucio_tls_config *cfg,
@@ -327,6 +197,12 @@ static rucio_status load_ca_files(rucio_tls_config *cfg,
                                  "memory",
                     opt->ca_file ? opt->ca_file : opt->ca_dir);
     return RUCIO_OK;
+}
+
+static int has_store(const rucio_tls_config *cfg)
+{
+    (void)cfg;
+    return 0;
 }
 #endif
 
@@ -343,7 +219,8 @@ static rucio_status load_cas(rucio_tls_config *cfg,
 
         st = check_ca_result(cfg, before, ret, "CA", "in memory", err, cap);
     }
-    if (st == RUCIO_OK && count_certs(&cfg->ca) == 0 && !cfg->insecure)
+    if (st == RUCIO_OK && count_certs(&cfg->ca) == 0 && !has_store(cfg) &&
+        !cfg->insecure)
         st = fail(err, cap, 0, "no trusted CA: give a CA file, a CA "
                                "directory or CA certificates in memory");
     return st;
@@ -698,7 +575,9 @@ static rucio_status setup_conf(rucio_tls_config *cfg, mbedtls_ssl_config *conf,
     mbedtls_ssl_conf_authmode(conf, cfg->insecure
                                         ? MBEDTLS_SSL_VERIFY_NONE
                                         : MBEDTLS_SSL_VERIFY_REQUIRED);
-    if (count_certs(&cfg->ca) > 0)
+    /* With a store, the chain may be empty: the verify callback looks
+     * the CAs up (tls_conn.c); mbedTLS refuses to verify without one. */
+    if (count_certs(&cfg->ca) > 0 || has_store(cfg))
         mbedtls_ssl_conf_ca_chain(conf, &cfg->ca, NULL);
     set_version_specifics(cfg, conf);
     ask_for_small_records(conf);

@@ -208,17 +208,24 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 /* ---- peer name ------------------------------------------------------------------ */
 
 /*
- * Called by mbedTLS for each certificate of the server's chain. For an
- * IP-address host the leaf must list that address as an iPAddress SAN;
- * mbedTLS then fails the handshake on the flag like on its own checks.
+ * Called by mbedTLS for each certificate of the server's chain, the top
+ * first. For an IP-address host the leaf must list that address as an
+ * iPAddress SAN; mbedTLS then fails the handshake on the flag like on its
+ * own checks. The top of the chain has "not trusted" when no CA in memory
+ * signed it: the CA file or directory is then asked for its issuer
+ * (tls_castore.c), so that only the CAs used are ever parsed.
  */
-static int verify_peer_ip(void *ctx, mbedtls_x509_crt *crt, int depth,
-                          uint32_t *flags)
+static int verify_peer(void *ctx, mbedtls_x509_crt *crt, int depth,
+                       uint32_t *flags)
 {
     const rucio_tls_conn *t = ctx;
     uint8_t ip[RUCIO_TLS_IP_MAX];
     size_t ip_len;
 
+#if RUCIO_WITH_CERT_FILES
+    if (*flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+        rl_tls_store_vouch(t->cfg, crt, flags);
+#endif
     if (depth == 0 &&
         rl_tls_parse_host(t->host, ip, &ip_len) == RUCIO_TLS_HOST_IP &&
         !rl_tls_crt_has_ip(crt, ip, ip_len))
@@ -294,7 +301,7 @@ static rucio_status setup_context(rucio_tls_conn *t,
         return RUCIO_E_TLS;
     }
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
-    mbedtls_ssl_set_verify(&t->ssl, verify_peer_ip, t);
+    mbedtls_ssl_set_verify(&t->ssl, verify_peer, t);
     return RUCIO_OK;
 }
 

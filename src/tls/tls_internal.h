@@ -55,4 +55,28 @@ int rl_tls_crt_has_ip(const mbedtls_x509_crt *crt, const uint8_t *ip,
  * "X509 - Read/write of file failed (-0x2900)", into buf. */
 void rl_tls_error_text(int err, char *buf, size_t cap);
 
+#if RUCIO_WITH_CERT_FILES
+/* ---- the trust store of CA files and directories (tls_castore.c) ---- */
+
+/* Whether the CA file (or directory) at path holds a certificate: 1 yes,
+ * 0 no, -1 unreadable. Reads through cfg->ca_window. */
+int rl_tls_store_check(rucio_tls_config *cfg, const char *path, int is_dir);
+
+/* Parse into found every CA of cfg's file and directory whose subject is
+ * issuer (a whole DER Name); the number found. */
+int rl_tls_store_find(rucio_tls_config *cfg, const mbedtls_x509_buf *issuer,
+                      mbedtls_x509_crt *found);
+
+/* For the verify callback: crt, the top of the server's chain, has no
+ * trusted parent among the CAs in memory; look its issuer up in the
+ * store and, if found, verify crt against it, putting the outcome into
+ * *flags in place of "not trusted". */
+void rl_tls_store_vouch(rucio_tls_config *cfg, mbedtls_x509_crt *crt,
+                        uint32_t *flags);
+
+/* OpenSSL's X509_NAME_hash of a DER Name (the <hash> of the file names
+ * of a CA directory); 0, or -1 when it cannot be computed here. */
+int rl_tls_name_hash(const uint8_t *name, size_t len, uint32_t *out);
+#endif
+
 #endif /* RUCIO_TLS_INTERNAL_H */

@@ -56,6 +56,12 @@ typedef struct pki {
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context drbg;
     credential ca, server, client, other_ca;
+    /* For the trust store: an intermediate CA under ca, a server
+     * certificate it signed (its crt holds the intermediate after it, the
+     * chain a server sends), the same leaf alone, and a CA named like ca
+     * with another key. */
+    credential inter, via_inter, impostor;
+    mbedtls_x509_crt via_inter_alone;
 } pki;
 
 static pki g_pki;
@@ -160,6 +166,18 @@ static int make_pki(void **state)
     make_cert(&g_pki.server, "localhost", &g_pki.ca, 0, 2);
     make_cert(&g_pki.client, "rucio-lite test client", &g_pki.ca, 0, 3);
     make_cert(&g_pki.other_ca, "someone else's CA", NULL, 1, 4);
+    make_cert(&g_pki.inter, "rucio-lite intermediate CA", &g_pki.ca, 1, 5);
+    make_cert(&g_pki.via_inter, "localhost", &g_pki.inter, 0, 6);
+    make_cert(&g_pki.impostor, "rucio-lite test CA", NULL, 1, 7);
+    mbedtls_x509_crt_init(&g_pki.via_inter_alone);
+    assert_int_equal(mbedtls_x509_crt_parse_der(&g_pki.via_inter_alone,
+                                                g_pki.via_inter.crt_der,
+                                                g_pki.via_inter.crt_der_len),
+                     0);
+    assert_int_equal(mbedtls_x509_crt_parse_der(&g_pki.via_inter.crt,
+                                                g_pki.inter.crt_der,
+                                                g_pki.inter.crt_der_len),
+                     0);
     return 0;
 }
 
@@ -170,6 +188,10 @@ static int free_pki(void **state)
     free_cred(&g_pki.server);
     free_cred(&g_pki.client);
     free_cred(&g_pki.other_ca);
+    free_cred(&g_pki.inter);
+    free_cred(&g_pki.via_inter);
+    free_cred(&g_pki.impostor);
+    mbedtls_x509_crt_free(&g_pki.via_inter_alone);
     mbedtls_ctr_drbg_free(&g_pki.drbg);
     mbedtls_entropy_free(&g_pki.entropy);
     return 0;
@@ -262,9 +284,27 @@ typedef struct peer {
     size_t file_count;
     size_t read_limit;  /* read_file_at: at most this much a call (0: any) */
     unsigned reads;     /* read_file_at calls */
+    const char *watch;  /* read_file_at calls for paths with this */
+    unsigned watch_reads;
 } peer;
 
 static peer g_peer;
+
+/* The certificate chain and key the next peer_setup serves (NULL: the
+ * server credential). */
+static mbedtls_x509_crt *g_serve_crt;
+static mbedtls_pk_context *g_serve_key;
+
+/* The files the next peer_setup gives its port (none: no files). */
+static const file_entry *g_store_files;
+static size_t g_store_count;
+static const char *g_store_watch;
+
+static void store_files(const file_entry *f, size_t n)
+{
+    g_store_files = f;
+    g_store_count = n;
+}
 
 static int srv_bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
@@ -507,6 +547,8 @@ static rucio_status peer_read_file_at(void *ctx, const char *path,
     size_t n;
 
     p->reads++;
+    if (p->watch && strstr(path, p->watch))
+        p->watch_reads++;
     *out_len = 0;
     if (!f || f->status != RUCIO_OK)
         return RUCIO_E_FILE;
@@ -549,6 +591,12 @@ static void peer_setup(peer *p, int require_client_cert)
     p->fs.stat = peer_stat;
     p->fs.read_file_at = peer_read_file_at;
     p->fs.list_dir = peer_list_dir;
+    if (g_store_files) {
+        p->files = g_store_files;
+        p->file_count = g_store_count;
+        p->port.fs = &p->fs;
+        p->watch = g_store_watch;
+    }
 
     mbedtls_ssl_config_init(&p->conf);
     mbedtls_ssl_init(&p->ssl);
@@ -562,8 +610,9 @@ static void peer_setup(peer *p, int require_client_cert)
     mbedtls_ssl_conf_max_tls_version(&p->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #endif
     mbedtls_ssl_conf_rng(&p->conf, mbedtls_ctr_drbg_random, &g_pki.drbg);
-    assert_int_equal(mbedtls_ssl_conf_own_cert(&p->conf, &g_pki.server.crt,
-                                               &g_pki.server.key),
+    assert_int_equal(mbedtls_ssl_conf_own_cert(
+                         &p->conf, g_serve_crt ? g_serve_crt : &g_pki.server.crt,
+                         g_serve_key ? g_serve_key : &g_pki.server.key),
                      0);
     mbedtls_ssl_conf_ca_chain(&p->conf, &g_pki.ca.crt, NULL);
     mbedtls_ssl_conf_authmode(&p->conf, require_client_cert
@@ -1178,6 +1227,7 @@ static void test_config_ca_bundle_in_windows(void **state)
     file_entry files[2];
     rucio_tls_options o;
     rucio_tls_config cfg;
+    mbedtls_x509_crt found;
     const mbedtls_x509_crt *crt;
     peer *p = &g_peer;
     size_t len = 0, n = 0;
@@ -1199,21 +1249,31 @@ static void test_config_ca_bundle_in_windows(void **state)
     p->port.fs = &p->fs;
     p->read_limit = 700;
     assert_true(len > 10 * sizeof file_buf);
+    mbedtls_x509_crt_init(&found);
     memset(&o, 0, sizeof o);
     o.file_buf = file_buf;
     o.file_buf_len = sizeof file_buf;
     o.ca_file = "/bundle.pem";
     init_config(&cfg, p, &o);
-    for (crt = &cfg.ca; crt && crt->raw.p; crt = crt->next)
+    assert_null(cfg.ca.raw.p); /* nothing parsed at init */
+    assert_int_equal(rl_tls_store_find(&cfg, &g_pki.ca.crt.subject_raw,
+                                       &found),
+                     40);
+    for (crt = &found; crt && crt->raw.p; crt = crt->next)
         n++;
     assert_int_equal(n, 40);
+    mbedtls_x509_crt_free(&found);
     rucio_tls_config_free(&cfg);
     for (i = 0; i < (int)sizeof file_buf; i++)
         assert_int_equal(file_buf[i], 0); /* nothing left behind */
 
     o.ca_file = "/ca.der";
     init_config(&cfg, p, &o);
-    assert_non_null(cfg.ca.raw.p);
+    mbedtls_x509_crt_init(&found);
+    assert_int_equal(rl_tls_store_find(&cfg, &g_pki.ca.crt.subject_raw,
+                                       &found),
+                     1);
+    mbedtls_x509_crt_free(&found);
     rucio_tls_config_free(&cfg);
 
     /* Long junk, and a block larger than the window, before the CA: the
@@ -1223,7 +1283,7 @@ static void test_config_ca_bundle_in_windows(void **state)
         bundle[len++] = (char)('a' + i % 26);
     len += (size_t)snprintf(bundle + len, sizeof bundle - len,
                             "\n-----BEGIN CERTIFICATE-----\n");
-    for (i = 0; i < 3000; i++)
+    for (i = 0; i < RUCIO_TLS_CA_WINDOW + 1000; i++)
         bundle[len++] = 'A';
     len += (size_t)snprintf(bundle + len, sizeof bundle - len,
                             "\n-----END CERTIFICATE-----\n%s",
@@ -1232,8 +1292,11 @@ static void test_config_ca_bundle_in_windows(void **state)
     files[1] = (file_entry){"/unreadable.pem", "", 0, RUCIO_E_FILE};
     o.ca_file = "/bundle.pem";
     init_config(&cfg, p, &o);
-    assert_non_null(cfg.ca.raw.p);
-    assert_null(cfg.ca.next ? cfg.ca.next->raw.p : NULL);
+    mbedtls_x509_crt_init(&found);
+    assert_int_equal(rl_tls_store_find(&cfg, &g_pki.ca.crt.subject_raw,
+                                       &found),
+                     1);
+    mbedtls_x509_crt_free(&found);
     rucio_tls_config_free(&cfg);
     o.ca_file = "/unreadable.pem";
     config_fails(p, &o, RUCIO_E_TLS_CONFIG, "cannot load CA file");
@@ -1242,6 +1305,248 @@ static void test_config_ca_bundle_in_windows(void **state)
     o.file_buf_len = 100;
     config_fails(p, &o, RUCIO_E_TLS_CONFIG, "file buffer");
     peer_free(p);
+}
+
+
+/* ---- the trust store, looked up at the handshake ---------------------------------- */
+
+/* OpenSSL's subject hash of a few names, as `openssl x509 -hash` prints
+ * it for certificates with these subjects: white space trimmed and
+ * collapsed, case folded, PrintableString, IA5String and BMPString read
+ * as text and hashed as UTF8String. */
+static void test_store_name_hash(void **state)
+{
+    static const uint8_t spaces[] =
+        "\x30\x3c\x31\x0b\x30\x09\x06\x03\x55\x04\x06\x13\x02\x43\x48\x31"
+        "\x1a\x30\x18\x06\x03\x55\x04\x0a\x13\x11\x20\x20\x52\x75\x63\x69"
+        "\x6f\x20\x20\x20\x20\x4c\x49\x54\x45\x20\x20\x31\x11\x30\x0f\x06"
+        "\x03\x55\x04\x03\x0c\x08\x47\x72\x69\x64\x0a\x0a\x43\x41";
+    static const uint8_t bmp[] =
+        "\x30\x30\x31\x1b\x30\x19\x06\x03\x55\x04\x0a\x1e\x12\x00\x5a\x00"
+        "\xfc\x00\x72\x00\x69\x00\x63\x00\x68\x00\x20\x00\xd6\x00\xc4\x31"
+        "\x11\x30\x0f\x06\x03\x55\x04\x03\x16\x08\x54\x65\x73\x74\x20\x20"
+        "\x43\x41";
+    static const uint8_t utf8[] =
+        "\x30\x1d\x31\x1b\x30\x19\x06\x03\x55\x04\x03\x0c\x12\x72\x75\x63"
+        "\x69\x6f\x2d\x6c\x69\x74\x65\x20\x74\x65\x73\x74\x20\x43\x41";
+    uint32_t h = 0;
+
+    (void)state;
+    assert_int_equal(rl_tls_name_hash(spaces, sizeof spaces - 1, &h), 0);
+    assert_int_equal(h, 0xf0d89cd4u);
+    assert_int_equal(rl_tls_name_hash(bmp, sizeof bmp - 1, &h), 0);
+    assert_int_equal(h, 0x25822f87u);
+    assert_int_equal(rl_tls_name_hash(utf8, sizeof utf8 - 1, &h), 0);
+    assert_int_equal(h, 0x0fcf6872u);
+    /* The test CA, as mbedTLS wrote it, is that last name. */
+    assert_int_equal(rl_tls_name_hash(g_pki.ca.crt.subject_raw.p,
+                                      g_pki.ca.crt.subject_raw.len, &h),
+                     0);
+    assert_int_equal(h, 0x0fcf6872u);
+    /* Not a name: no hash. */
+    assert_int_equal(rl_tls_name_hash(utf8 + 2, sizeof utf8 - 3, &h), -1);
+}
+
+/* Handshake with "localhost" through a fresh server and config o; the
+ * status, and the connection's text check when failing. */
+static rucio_status store_handshake(peer *p, const rucio_tls_options *o,
+                                    const char *needle)
+{
+    fixture *fx = &g_fx;
+    rucio_status st;
+
+    fx_start(fx, p, 0, o);
+    st = rucio_tls_handshake(&fx->t, SOCK, "localhost", 0, DEADLINE(p));
+    if (st == RUCIO_OK) {
+        round_trip(p, &fx->t, "store");
+        rucio_tls_shutdown(&fx->t);
+        /* A resumed handshake needs no CA. */
+        peer_reconnect(p);
+        assert_int_equal(rucio_tls_handshake(&fx->t, SOCK, "localhost", 0,
+                                             DEADLINE(p)),
+                         RUCIO_OK);
+        assert_int_equal(rucio_tls_resumed(&fx->t), 1);
+        rucio_tls_shutdown(&fx->t);
+    } else if (needle) {
+        describe_contains(&fx->t, needle);
+    }
+    rucio_tls_conn_free(&fx->t);
+    rucio_tls_config_free(&fx->cfg);
+    peer_free(p);
+    return st;
+}
+
+static char g_bundle[64 * PEM_CAP];
+
+/* n copies of someone else's CA, then text, then n more. */
+static size_t bundle_around(const char *middle, int n)
+{
+    size_t len = 0;
+    int i;
+
+    for (i = 0; i < 2 * n; i++) {
+        if (i == n)
+            len += (size_t)snprintf(g_bundle + len, sizeof g_bundle - len,
+                                    "%s", middle);
+        len += (size_t)snprintf(g_bundle + len, sizeof g_bundle - len,
+                                "# other %d\n%s", i, g_pki.other_ca.crt_pem);
+    }
+    return len;
+}
+
+static rucio_tls_options store_options(const char *file, const char *dir)
+{
+    static uint8_t buf[1024];
+    rucio_tls_options o;
+
+    memset(&o, 0, sizeof o);
+    o.file_buf = buf;
+    o.file_buf_len = sizeof buf;
+    o.ca_file = file;
+    o.ca_dir = dir;
+    return o;
+}
+
+/* A bundle with the issuer among many others: the handshake finds it;
+ * without it, or with a CA of the same name but another key, the server
+ * is refused as before ("not correctly signed"). */
+static void test_store_bundle(void **state)
+{
+    file_entry files[1] = {{"/bundle.pem", g_bundle, 0, RUCIO_OK}};
+    rucio_tls_options o = store_options("/bundle.pem", NULL);
+    peer *p = &g_peer;
+
+    (void)state;
+    store_files(files, 1);
+    files[0].len = bundle_around(g_pki.ca.crt_pem, 20);
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+
+    files[0].len = bundle_around("", 20);
+    assert_int_equal(store_handshake(p, &o, "not correctly signed"),
+                     RUCIO_E_TLS_VERIFY);
+    files[0].len = bundle_around(g_pki.impostor.crt_pem, 3);
+    assert_int_equal(store_handshake(p, &o, "not correctly signed"),
+                     RUCIO_E_TLS_VERIFY);
+    /* The wrong name is still said with a CA from the store. */
+    files[0].len = bundle_around(g_pki.ca.crt_pem, 1);
+    fx_start(&g_fx, p, 0, &o);
+    assert_int_equal(rucio_tls_handshake(&g_fx.t, SOCK, "rucio.example.org",
+                                         0, DEADLINE(p)),
+                     RUCIO_E_TLS_VERIFY);
+    describe_contains(&g_fx.t, "Common Name");
+    fx_stop(&g_fx, p);
+    store_files(NULL, 0);
+}
+
+static char g_hash0[32], g_hash1[32];
+
+/* The names OpenSSL gives the test CA in a hashed directory. */
+static void hash_names(const char *dir)
+{
+    uint32_t h = 0;
+
+    assert_int_equal(rl_tls_name_hash(g_pki.ca.crt.subject_raw.p,
+                                      g_pki.ca.crt.subject_raw.len, &h),
+                     0);
+    snprintf(g_hash0, sizeof g_hash0, "%s/%08lx.0", dir, (unsigned long)h);
+    snprintf(g_hash1, sizeof g_hash1, "%s/%08lx.1", dir, (unsigned long)h);
+}
+
+/* A hashed directory: only the files of the issuer's hash are read,
+ * including the next suffix when .0 is another CA's (a collision). */
+static void test_store_hashed_dir(void **state)
+{
+    file_entry files[4];
+    rucio_tls_options o = store_options(NULL, "/certs");
+    peer *p = &g_peer;
+
+    (void)state;
+    hash_names("/certs");
+    files[0] = (file_entry){"/certs/00000000.0", g_pki.other_ca.crt_pem,
+                            strlen(g_pki.other_ca.crt_pem), RUCIO_OK};
+    files[1] = (file_entry){g_hash0, g_pki.ca.crt_pem,
+                            strlen(g_pki.ca.crt_pem), RUCIO_OK};
+    files[2] = (file_entry){"/certs/README", "not a certificate\n", 18,
+                            RUCIO_OK};
+    store_files(files, 3);
+    g_store_watch = "00000000";
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+    /* Read once by the check at init (the first file), never after. */
+    assert_true(g_peer.watch_reads <= 2);
+
+    /* Collision: .0 is someone else's CA, .1 the issuer. */
+    files[1].data = g_pki.other_ca.crt_pem;
+    files[1].len = strlen(g_pki.other_ca.crt_pem);
+    files[3] = (file_entry){g_hash1, g_pki.ca.crt_pem,
+                            strlen(g_pki.ca.crt_pem), RUCIO_OK};
+    store_files(files, 4);
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+    g_store_watch = NULL;
+    store_files(NULL, 0);
+}
+
+/* A directory without hash names is scanned whole; without the issuer
+ * the server is refused. */
+static void test_store_dir_fallback(void **state)
+{
+    file_entry files[3];
+    rucio_tls_options o = store_options(NULL, "/grid");
+    peer *p = &g_peer;
+
+    (void)state;
+    files[0] = (file_entry){"/grid/a-other.pem", g_pki.other_ca.crt_pem,
+                            strlen(g_pki.other_ca.crt_pem), RUCIO_OK};
+    files[1] = (file_entry){"/grid/b-ca.der", g_pki.ca.crt_der,
+                            g_pki.ca.crt_der_len, RUCIO_OK};
+    files[2] = (file_entry){"/grid/c.signing_policy", "access_id_CA X509\n",
+                            18, RUCIO_OK};
+    store_files(files, 3);
+    g_store_watch = "a-other";
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+    assert_true(g_peer.watch_reads > 2); /* read again by the scan */
+    g_store_watch = NULL;
+    store_files(files, 1);
+    assert_int_equal(store_handshake(p, &o, "not correctly signed"),
+                     RUCIO_E_TLS_VERIFY);
+    store_files(NULL, 0);
+}
+
+/* A server under an intermediate CA: the intermediate it sends is
+ * checked against the root from the store; a server that sends only its
+ * leaf needs the intermediate in the store, which is then trusted (every
+ * CA of a store is, as when the store was loaded whole). */
+static void test_store_intermediate(void **state)
+{
+    file_entry files[1] = {{"/bundle.pem", g_bundle, 0, RUCIO_OK}};
+    rucio_tls_options o = store_options("/bundle.pem", NULL);
+    peer *p = &g_peer;
+    char both[2 * PEM_CAP];
+
+    (void)state;
+    store_files(files, 1);
+    g_serve_crt = &g_pki.via_inter.crt;
+    g_serve_key = &g_pki.via_inter.key;
+    files[0].len = bundle_around(g_pki.ca.crt_pem, 5);
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+
+    g_serve_crt = &g_pki.via_inter_alone;
+    assert_int_equal(store_handshake(p, &o, "not correctly signed"),
+                     RUCIO_E_TLS_VERIFY);
+    snprintf(both, sizeof both, "%s%s", g_pki.ca.crt_pem,
+             g_pki.inter.crt_pem);
+    files[0].len = bundle_around(both, 5);
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+    files[0].len = bundle_around(g_pki.inter.crt_pem, 5);
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+
+    /* A CA in memory is used first; the store is asked when it is not
+     * the issuer. */
+    o.ca_mem = (const uint8_t *)g_pki.other_ca.crt_pem;
+    o.ca_mem_len = strlen(g_pki.other_ca.crt_pem) + 1;
+    assert_int_equal(store_handshake(p, &o, NULL), RUCIO_OK);
+    g_serve_crt = NULL;
+    g_serve_key = NULL;
+    store_files(NULL, 0);
 }
 
 static rucio_tls_options client_mem(const char *cert, size_t cert_len,
@@ -1535,6 +1840,11 @@ int main(void)
         cmocka_unit_test(test_config_arguments_and_random),
         cmocka_unit_test(test_config_cas),
         cmocka_unit_test(test_config_ca_bundle_in_windows),
+        cmocka_unit_test(test_store_name_hash),
+        cmocka_unit_test(test_store_bundle),
+        cmocka_unit_test(test_store_hashed_dir),
+        cmocka_unit_test(test_store_dir_fallback),
+        cmocka_unit_test(test_store_intermediate),
         cmocka_unit_test(test_config_client_memory),
         cmocka_unit_test(test_config_client_files),
         cmocka_unit_test(test_ip_san_parsing),
