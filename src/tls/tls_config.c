@@ -519,6 +519,27 @@ static void fill_groups(rucio_tls_config *cfg)
 #endif
 }
 
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* The signature algorithms offered, RSA PKCS#1 v1.5 before RSA-PSS.
+ * mbedTLS 3.6 offers PSS first for TLS 1.3 (which needs it), but its TLS
+ * 1.2 code cannot check a PSS ServerKeyExchange: a TLS 1.2-only server
+ * with an RSA key that honours the client's order (OpenSSL, nginx) would
+ * pick PSS and the handshake fail with "illegal parameter". TLS 1.3
+ * servers never sign the handshake with PKCS#1 v1.5, so they still pick
+ * PSS there. */
+static const uint16_t sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE};
+#endif
+
 /* Settings that are spelt differently in 2.28 and 3.x. */
 static void set_version_specifics(rucio_tls_config *cfg,
                                   mbedtls_ssl_config *conf)
@@ -526,6 +547,7 @@ static void set_version_specifics(rucio_tls_config *cfg,
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
     mbedtls_ssl_conf_groups(conf, cfg->groups);
+    mbedtls_ssl_conf_sig_algs(conf, sig_algs);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) &&                                        \
     defined(MBEDTLS_SSL_SESSION_TICKETS) &&                                     \
     defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)

@@ -54,6 +54,12 @@ ec_key server.key
 openssl req -new -key server.key -subj "/O=rucio-lite tests/CN=localhost" -out server.csr
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 0x1001 \
     -days 30 -sha256 -extfile server.ext -out server.pem 2>/dev/null
+# An RSA server key: a TLS 1.2 server may sign its key exchange with
+# RSA-PSS or PKCS#1 v1.5, whichever the client offers first.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa-server.key 2>/dev/null
+openssl req -new -key rsa-server.key -subj "/O=rucio-lite tests/CN=localhost" -out rsa-server.csr
+openssl x509 -req -in rsa-server.csr -CA ca.pem -CAkey ca.key -set_serial 0x1003 \
+    -days 30 -sha256 -extfile server.ext -out rsa-server.pem 2>/dev/null
 openssl req -new -key server.key -subj "/O=rucio-lite tests/CN=127.0.0.1" -out noip.csr
 openssl x509 -req -in noip.csr -CA ca.pem -CAkey ca.key -set_serial 0x1002 \
     -days 30 -sha256 -extfile noip.ext -out noip.pem 2>/dev/null

@@ -184,6 +184,9 @@ main12=$port
 start_server mtls12 --cert "$pki/server.pem" --key "$pki/server.key" \
     --client-ca "$pki/ca.pem" --require-client-cert --max-tls 1.2
 mtls12=$port
+start_server rsa12 --cert "$pki/rsa-server.pem" --key "$pki/rsa-server.key" \
+    --max-tls 1.2 --client-order
+rsa12=$port
 
 # ---- negotiated protocol --------------------------------------------------------
 
@@ -409,6 +412,17 @@ if [ "$rc" = 0 ] && [ "${tls12%% *}" = TLSv1.2 ] &&
 else
     fail "TLS 1.2-only server: ${tls12:-no handshake}, session resumed (client and server agree)" \
         "$work/tls12.out" "$work/tls12.err"
+fi
+
+# An RSA key on a TLS 1.2-only server that takes the client's order of
+# signature algorithms (nginx's and Apache's default): mbedTLS 3.6 cannot
+# check an RSA-PSS key exchange in TLS 1.2, so PKCS#1 v1.5 must come
+# first (docs/design.md, "TLS 1.2 servers with RSA keys").
+get rsa12 --verbose --ca "$ca" --port "$rsa12" /hello
+if [ "$rc" = 0 ] && [ "$(negotiated rsa12 | cut -d' ' -f1)" = TLSv1.2 ]; then
+    pass "TLS 1.2-only server with an RSA key: $(negotiated rsa12)"
+else
+    fail "TLS 1.2-only server with an RSA key" "$work/rsa12.out" "$work/rsa12.err"
 fi
 
 get resume-mtls12 --verbose --ca "$ca" --cert "$crt" --key "$key" \

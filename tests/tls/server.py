@@ -184,6 +184,10 @@ def make_context(args):
     ctx.load_cert_chain(args.cert, args.key)
     if args.max_tls == "1.2":
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if args.client_order:
+        # nginx's and Apache's default: the client's order of ciphers and
+        # signature algorithms wins (Python's default is the server's).
+        ctx.options &= ~ssl.OP_CIPHER_SERVER_PREFERENCE
     if args.client_ca:
         ctx.load_verify_locations(args.client_ca)
         ctx.verify_mode = ssl.CERT_REQUIRED if args.require_client_cert \
@@ -201,6 +205,8 @@ def main():
     ap.add_argument("--require-client-cert", action="store_true")
     ap.add_argument("--max-tls", choices=("1.2", "1.3"), default="1.3",
                     help="newest TLS version offered")
+    ap.add_argument("--client-order", action="store_true",
+                    help="follow the client's order of preference")
     ap.add_argument("--stall", action="store_true",
                     help="accept connections but never answer the handshake")
     ap.add_argument("--port-file", required=True)
