@@ -1,16 +1,6 @@
 /* rucio-lite: locale-free ASCII comparisons. */
 #include "core/ascii.h"
 
-#include <string.h>
-
-int rl_ascii_is_tchar(int c)
-{
-    static const char others[] = "!#$%&'*+-.^_`|~";
-
-    if (rucio_ascii_is_digit(c) || rucio_ascii_is_alpha(c))
-        return 1;
-    return c > 0 && c < 0x7f && memchr(others, c, sizeof others - 1) != NULL;
-}
 
 int rl_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
                           size_t b_len)

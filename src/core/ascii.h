@@ -38,9 +38,6 @@ static inline int rucio_ascii_lower(int c)
     return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
-/* tchar of RFC 9110 section 5.6.2: methods and field names. */
-int rl_ascii_is_tchar(int c);
-
 /* a[0..a_len) and b[0..b_len) are equal ignoring ASCII case. */
 int rl_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
                           size_t b_len);

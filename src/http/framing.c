@@ -36,10 +36,10 @@ static int equals_ci(const char *s, size_t n, const char *lower)
     return rl_ascii_equal_nocase(s, n, lower, strlen(lower));
 }
 
-static int name_is(const char *name, const char *lower)
-{
-    return equals_ci(name, strlen(name), lower);
-}
+/* name[0..len) equals the lower-case literal, ignoring ASCII case; the
+ * literal's length is known at compile time. */
+#define NAME_IS(name, len, literal)                                          \
+    rl_ascii_equal_nocase((name), (len), (literal), sizeof(literal) - 1)
 
 /*
  * Cut the next element of a comma-separated list (RFC 9110 section 5.6.1)
@@ -127,12 +127,14 @@ static rucio_status gather_fields(const rucio_http_response *resp,
     for (i = 0; i < resp->header_count && st == RUCIO_OK; i++) {
         const char *name = resp->hdr_buf + resp->name_off[i];
         const char *value = resp->hdr_buf + resp->value_off[i];
+        /* The name ends with the NUL just before its value. */
+        size_t len = resp->value_off[i] - resp->name_off[i] - 1;
 
-        if (name_is(name, "content-length")) {
+        if (NAME_IS(name, len, "content-length")) {
             st = add_content_length(f, value);
-        } else if (name_is(name, "transfer-encoding")) {
+        } else if (NAME_IS(name, len, "transfer-encoding")) {
             add_transfer_codings(f, value);
-        } else if (name_is(name, "connection")) {
+        } else if (NAME_IS(name, len, "connection")) {
             add_connection_options(f, value);
         }
     }

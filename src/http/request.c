@@ -13,17 +13,23 @@
 
 #include "core/ascii.h"
 #include "http/request_internal.h"
+#include "http/text.h"
 
 /* ---- Checks ---------------------------------------------------------------- */
 
+/* The length of s when it is a token (1*tchar), else 0. */
+static size_t token_length(const char *s)
+{
+    size_t n = 0;
+
+    while (rl_http_is_name_byte((uint8_t)s[n]))
+        n++;
+    return s[n] == '\0' ? n : 0;
+}
+
 static int is_token(const char *s)
 {
-    if (*s == '\0')
-        return 0;
-    for (; *s; s++)
-        if (!rl_ascii_is_tchar((unsigned char)*s))
-            return 0;
-    return 1;
+    return token_length(s) != 0;
 }
 
 static int has_line_break(const char *s, size_t len)
@@ -50,15 +56,16 @@ static int is_target_text(const char *s, size_t len)
 
 /* The writer sends these itself; a second copy from the caller would
  * give the server two conflicting values (request smuggling). */
-static int is_writer_header(const char *name)
+static int is_writer_header(const char *name, size_t len)
 {
-    static const char *const owned[] = {"host", "content-length",
-                                        "transfer-encoding"};
-    size_t len = strlen(name);
+    static const struct {
+        const char *name;
+        size_t len;
+    } owned[] = {{"host", 4}, {"content-length", 14}, {"transfer-encoding", 17}};
     size_t i;
 
     for (i = 0; i < sizeof owned / sizeof owned[0]; i++)
-        if (rl_ascii_equal_nocase(name, len, owned[i], strlen(owned[i])))
+        if (rl_ascii_equal_nocase(name, len, owned[i].name, owned[i].len))
             return 1;
     return 0;
 }
@@ -85,24 +92,23 @@ static rucio_status check_url(const rucio_url *u)
  * read differently by different servers. */
 static int is_field_value(const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    size_t len = strlen(s);
 
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            return 0;
-    }
-    return 1;
+    return rl_http_text_run((const uint8_t *)s, len) == len;
 }
 
 rucio_status rucio_http_header_check(const rucio_http_header *h)
 {
+    size_t name_len;
+
     if (!h || !h->name || !h->value)
         return RUCIO_E_INVALID_ARG;
-    if (!is_token(h->name))
+    name_len = token_length(h->name);
+    if (name_len == 0)
         return RUCIO_E_BAD_HEADER;
     if (!is_field_value(h->value))
         return RUCIO_E_BAD_HEADER;
-    if (is_writer_header(h->name))
+    if (is_writer_header(h->name, name_len))
         return RUCIO_E_INVALID_ARG;
     return RUCIO_OK;
 }
