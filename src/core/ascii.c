@@ -1,7 +1,6 @@
 /* rucio-lite: locale-free ASCII comparisons. */
 #include "core/ascii.h"
 
-
 int rl_ascii_equal_nocase(const char *a, size_t a_len, const char *b,
                           size_t b_len)
 {
