@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/version.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/net_sockets.h>
@@ -38,6 +39,18 @@ static const mbedtls_ecp_group_id curves[] = {
     MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP384R1,
     MBEDTLS_ECP_DP_NONE};
 
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+/* The signature algorithms rucio-lite offers (src/tls/tls_config.c):
+ * with 3.6's default list a TLS 1.2 server with an RSA key picks RSA-PSS,
+ * which mbedTLS's TLS 1.2 code cannot check (docs/design.md). */
+static const uint16_t sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256, MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512, MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,       MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,    MBEDTLS_TLS1_3_SIG_NONE};
+#endif
+
 static char request[8192];
 static char response[65536];
 
@@ -55,6 +68,9 @@ static int setup(floor_tls *t, const char *ca_file, const char *port)
     mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_ctr_drbg_random, &t->drbg);
     mbedtls_ssl_conf_curves(&t->conf, curves);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_sig_algs(&t->conf, sig_algs);
+#endif
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) ||
         mbedtls_ssl_set_hostname(&t->ssl, "localhost") ||
         mbedtls_net_connect(&t->net, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP))
