@@ -676,7 +676,7 @@ rucio_status rucio_http_parser_feed(rucio_http_parser *p, const uint8_t *data,
     size_t i = 0;
 
     while (p->error == RUCIO_OK && i < len && p->state != ST_DONE) {
-        size_t used;
+        size_t used = 0;
 
         if (in_body_data(p->state))
             p->error = body_data(p, data + i, len - i, &used);
