@@ -6,13 +6,9 @@
 # when it runs. Every size and checksum is compared with Python's
 # (zlib.adler32, hashlib.md5; lib.sh's sums).
 #
-# Usage: raw.sh <builddir> [workdir]
-#   Run by tests/transfer/run.sh, which starts the servers, sets up the
-#   RSEs and exports the environment lib.sh describes. Without that
-#   environment (no TRANSFER_CLI) it does the same itself, in workdir
-#   (default <builddir>/raw-work): the Rucio test server, the storage
-#   servers without Swift (STORAGE_SWIFT=0: 1 s instead of 8), the RSEs
-#   (tests/transfer/setup_rses.py); all stopped on exit.
+# Usage: raw.sh <builddir> <workdir>, run by tests/transfer/run.sh, which
+#   starts the servers, sets up the RSEs and exports the environment
+#   lib.sh describes.
 # TRANSFER_ONLY=<bash regex> runs only the cases whose names match.
 # Prints PASS/FAIL/SKIP lines and "raw: N passed, N failed, N skipped".
 # shellcheck disable=SC2030,SC2031
@@ -20,61 +16,10 @@ set -uo pipefail
 
 raw_here=$(cd "$(dirname "$0")" && pwd)
 
-# ---- standalone: servers and RSEs of our own --------------------------------
-
-standalone_fail() {
-    echo "FAIL raw set-up: $1"
-    echo "raw: 0 passed, 1 failed, 0 skipped"
-    exit 1
+[ -n "${TRANSFER_CLI:-}" ] || {
+    echo "raw.sh: run it through tests/transfer/run.sh (TRANSFER_ONLY=<regex> picks cases)" >&2
+    exit 2
 }
-
-standalone_stop() {
-    local rc=$?
-    "$TRANSFER_REPO/tests/storage/stop.sh" "$TRANSFER_WORK/storage" >/dev/null 2>&1
-    "$TRANSFER_REPO/tests/rucio-server/stop.sh" "$TRANSFER_WORK/rucio" >/dev/null 2>&1
-    exit "$rc"
-}
-
-standalone_setup() {
-    local build work repo venv
-    build=$(cd "${1:?usage: raw.sh <builddir> [workdir]}" && pwd) || exit 1
-    work=${2:-$build/raw-work}
-    repo=$(cd "$raw_here/../.." && pwd)
-    venv=${RUCIO_TEST_VENV:-$repo/.venv}
-    mkdir -p "$work" && work=$(cd "$work" && pwd)
-    export TRANSFER_BUILD=$build TRANSFER_CLI=$build/rucio-lite TRANSFER_WORK=$work \
-           TRANSFER_REPO=$repo TRANSFER_PYTHON=$venv/bin/python \
-           TRANSFER_RUCIO=$venv/bin/rucio TRANSFER_SWIFT_PY=0
-    [ -x "$TRANSFER_CLI" ] || standalone_fail "$TRANSFER_CLI missing"
-    export STORAGE_TOOLS=${STORAGE_TOOLS:-$repo/build/storage-tools}
-    [ -x "$STORAGE_TOOLS/bin/s3s-fs" ] ||
-        standalone_fail "$STORAGE_TOOLS/bin/s3s-fs missing (make storage-deps)"
-    # As run.sh: nothing from the caller's environment steers a client.
-    unset RUCIO_CONFIG RUCIO_HOME RUCIO_ACCOUNT RUCIO_AUTH_TYPE RUCIO_VO \
-          X509_USER_PROXY X509_CERT_DIR BEARER_TOKEN REQUESTS_CA_BUNDLE
-    trap standalone_stop EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    export RUCIO_TEST_WATCH_PID=$$ STORAGE_WATCH_PID=$$ RUCIO_TEST_VENV=$venv
-    "$repo/tests/rucio-server/start.sh" "$work/rucio" >"$work/rucio-start.log" 2>&1 ||
-        standalone_fail "Rucio server: $(tail -n 5 "$work/rucio-start.log" | tr '\n' ' ')"
-    STORAGE_SWIFT=0 STORAGE_RUCIO_ENV=$work/rucio/server.env \
-        "$repo/tests/storage/start.sh" "$work/storage" >"$work/storage-start.log" 2>&1 ||
-        standalone_fail "storage: $(tail -n 5 "$work/storage-start.log" | tr '\n' ' ')"
-    set -a
-    # shellcheck source=/dev/null
-    . "$work/rucio/server.env"
-    # shellcheck source=/dev/null
-    . "$work/storage/storage.env"
-    set +a
-    export RUCIO_CONFIG=$RUCIO_TEST_CLIENT_CONFIG
-    env TMPDIR="$work" PYTHONWARNINGS=ignore "$TRANSFER_PYTHON" "$raw_here/setup_rses.py" \
-        "$work/rucio/server.env" "$work/storage/storage.env" >"$work/setup-rses.log" 2>&1 ||
-        standalone_fail "RSEs: $(tail -n 5 "$work/setup-rses.log" | tr '\n' ' ')"
-    mkdir -p "$work/checks"
-}
-
-[ -n "${TRANSFER_CLI:-}" ] || standalone_setup "$@"
 
 # shellcheck source=tests/transfer/lib.sh
 . "$raw_here/lib.sh"
