@@ -95,7 +95,7 @@ static uint32_t load_le32(const uint8_t *p)
 
 /* One step: a = b + ((a + f(b, c, d) + x[k] + T[i]) <<< s). */
 #define MD5_STEP(f, a, b, c, d, k, i, s)                                      \
-    (a) = (b) + rotl((a) + f(b, c, d) + x[k] + md5_sine[i], s)
+    ((a) = (b) + rotl((a) + f(b, c, d) + x[k] + md5_sine[i], s))
 
 /* Four steps of a round, the registers rotating as RFC 1321 writes them;
  * k0..k3 the message words, i the first step. The loops below keep the
@@ -116,7 +116,7 @@ static void md5_block(uint32_t state[4], const uint8_t block[64])
     unsigned i;
 
     for (i = 0; i < 16; i++)
-        x[i] = load_le32(block + 4 * i);
+        x[i] = load_le32(block + (size_t)4 * i);
     for (i = 0; i < 16; i += 4) /* word i */
         MD5_FOUR(MD5_F, i, i + 1, i + 2, i + 3, i, 7, 12, 17, 22);
     for (i = 16; i < 32; i += 4) /* word (5i + 1) mod 16 */
