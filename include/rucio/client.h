@@ -68,6 +68,10 @@ typedef struct rucio_client_options {
 
     const char *config_path;      /* rucio.cfg to use, like RUCIO_CONFIG */
     int no_config;                /* 1: never read any rucio.cfg */
+    int storage_only;             /* 1: only transfers through signed URLs
+                                     (rucio/transfer.h): no Rucio host,
+                                     account or credentials needed; the
+                                     calls that talk to Rucio refuse */
 
     const char *rucio_host;       /* e.g. "https://rucio.example.org" */
     const char *auth_host;

@@ -37,6 +37,8 @@ typedef struct cli_command {
     const char *const *options; /* its options, "--name" or, taking a value,
                                    "--name="; NULL-terminated */
     int max_arguments;          /* words besides the options */
+    int storage_only;           /* 1: talks only to the storage of a
+                                   signed URL, so needs no rucio.cfg */
 } cli_command;
 
 /* The entry of cmd->options that arg names, or NULL. */

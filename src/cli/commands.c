@@ -226,9 +226,9 @@ static const char *const download_options[] = {
 
 const cli_command cli_commands[] = {
     {"ping", cmd_ping, "", "print the server's version",
-     "Needs no authentication.\n", no_options, 0},
+     "Needs no authentication.\n", no_options, 0, 0},
     {"whoami", cmd_whoami, "", "print the account the credentials map to",
-     "Authenticates if no valid token is cached.\n", no_options, 0},
+     "Authenticates if no valid token is cached.\n", no_options, 0, 0},
     {"signurl", cmd_signurl,
      "--rse RSE --svc gcs|s3|swift --op read|write|delete [--lifetime S] URL",
      "print a signed URL for a storage object",
@@ -237,25 +237,25 @@ const cli_command cli_commands[] = {
      "  --op OPERATION   read, write or delete (also --operation)\n"
      "  --lifetime S     seconds the URL stays valid (default 3600)\n"
      "Only the URL is printed on stdout. Arguments are checked before\n"
-     "anything is sent.\n", signurl_options, 1},
+     "anything is sent.\n", signurl_options, 1, 0},
     {"token", cmd_token, "[--show]",
      "authenticate if needed; print the account and the token's expiry",
      "  --show           also print the token itself (a secret)\n",
-     token_options, 0},
+     token_options, 0, 0},
     {"put", cli_cmd_put, "URL FILE", "upload FILE to a signed write URL",
      "Sends FILE with PUT and prints \"<bytes> adler32:<hex> md5:<hex>\" of\n"
      "what was sent. A FILE that changes while it is sent fails (exit 6).\n"
      "The URL is never printed. `--` before FILE allows a name starting\n"
      "with '-'.\n",
-     xfer_options, 2},
+     xfer_options, 2, 1},
     {"get", cli_cmd_get, "URL FILE", "download a signed read URL into FILE",
      "Writes into FILE.rucio-lite.part-XXXXXX beside FILE, renamed to FILE\n"
      "only when complete; on any failure nothing is left. Prints\n"
      "\"<bytes> adler32:<hex> md5:<hex>\" of what was received.\n",
-     xfer_options, 2},
+     xfer_options, 2, 1},
     {"delete", cli_cmd_delete, "URL",
      "delete the object of a signed delete URL", "Prints nothing on success.\n",
-     xfer_options, 1},
+     xfer_options, 1, 1},
     {"upload", cli_cmd_upload,
      "--rse RSE [--scope S] [--name N] [--dataset S:N] [--pfn P] FILE...",
      "upload files to an RSE that signs URLs and register them",
@@ -271,7 +271,7 @@ const cli_command cli_commands[] = {
      "\"<scope>:<name> <bytes> adler32:<hex> md5:<hex> <rse> <pfn>\".\n"
      "A DID that exists with other content is refused. The exit code is\n"
      "the first failure's.\n",
-     upload_options, 4096},
+     upload_options, 4096, 0},
     {"download", cli_cmd_download,
      "[--dir D] [--rses EXPR] [--no-subdir] SCOPE:NAME...",
      "download file DIDs into D/SCOPE/NAME, checked against the catalogue",
@@ -282,8 +282,8 @@ const cli_command cli_commands[] = {
      "Writes into a temporary file renamed into place only when its size,\n"
      "adler32 and md5 equal the catalogue's; prints \"<scope>:<name> <bytes>\n"
      "adler32:<hex> md5:<hex> <path>\". A file that exists is skipped.\n",
-     download_options, 4096},
-    {NULL, NULL, NULL, NULL, NULL, NULL, 0}};
+     download_options, 4096, 0},
+    {NULL, NULL, NULL, NULL, NULL, NULL, 0, 0}};
 
 const cli_command *cli_find_command(const char *name)
 {

@@ -98,6 +98,7 @@ static void configure(cli *app, const cli_command *cmd)
     (void)snprintf(app->script, sizeof app->script, "rucio-lite::%s",
                    cmd->name);
     app->opt.script = app->script;
+    app->opt.storage_only = cmd->storage_only;
     app->opt.logger.fn = log_to_stderr;
     app->opt.logger.max_level =
         app->verbose ? RUCIO_LOG_DEBUG : RUCIO_LOG_WARN;

@@ -51,8 +51,11 @@ void cli_describe_trust_store(const rucio_client *client, char *out,
         (void)snprintf(out, cap, "the CA %s %s",
                        is_directory(s->ca_cert) ? "directory" : "file",
                        s->ca_cert);
-    else if (!uses_https(s))
-        (void)snprintf(out, cap, "nothing (plain http)");
+    else if (s->rucio_host[0] && !uses_https(s))
+        (void)snprintf(out, cap,
+                       "the default CA bundle %s, for https storage only "
+                       "(the Rucio hosts are plain http)",
+                       RUCIO_DEFAULT_CA_FILE);
     else
         (void)snprintf(out, cap, "the default CA bundle %s",
                        RUCIO_DEFAULT_CA_FILE);

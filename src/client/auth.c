@@ -284,6 +284,8 @@ rucio_status rl_auth_ensure(rucio_client *c)
 {
     rucio_bearer f;
 
+    if (rl_call_check_server(c) != RUCIO_OK)
+        return c->_internal.error.status;
     if (c->_internal.credentials_error.status != RUCIO_OK) {
         c->_internal.error = c->_internal.credentials_error;
         return c->_internal.error.status;

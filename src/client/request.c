@@ -564,14 +564,26 @@ void rl_call_begin(rucio_client *c)
     rl_error_clear(&c->_internal.error);
 }
 
+rucio_status rl_call_check_server(rucio_client *c)
+{
+    if (c->_internal.settings.rucio_host[0])
+        return RUCIO_OK;
+    return rl_error_set(&c->_internal.error, RUCIO_E_MISSING_PARAM,
+                        "MissingClientParameter",
+                        "this client was made for signed-URL transfers only "
+                        "(storage_only): it has no Rucio host to ask");
+}
+
 rucio_status rl_call_send(rucio_client *c, const rucio_call *call,
                           size_t *out_body_len)
 {
-    rucio_status st = RUCIO_OK;
+    rucio_status st = rl_call_check_server(c);
     next_step next = STEP_AGAIN;
     int attempt;
 
     *out_body_len = 0;
+    if (st != RUCIO_OK)
+        return st;
     for (attempt = 0; next == STEP_AGAIN; attempt++) {
         st = build_url(c, call);
         if (st != RUCIO_OK)

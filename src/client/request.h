@@ -48,6 +48,10 @@ typedef struct rucio_call {
  * the error record is cleared. */
 void rl_call_begin(rucio_client *client);
 
+/* RUCIO_OK when the client has a Rucio host; a storage_only client has
+ * none, and every call to Rucio fails here (MissingClientParameter). */
+rucio_status rl_call_check_server(rucio_client *client);
+
 /*
  * Send call. RUCIO_OK means a response arrived: it is in client->response
  * (any status) with its body NUL-terminated in client->scratch.body and

@@ -401,12 +401,15 @@ static rucio_status resolve_ca_files(source *s)
 }
 #endif
 
+/* The CA is resolved whenever https may be used: for the Rucio hosts,
+ * and for the storage of a transfer (loaded when its URL needs it). */
 static rucio_status resolve_ca(source *s)
 {
     s->c->_internal.settings.insecure = s->opt->insecure;
-    if (!rl_settings_use_https(&s->c->_internal.settings))
-        return RUCIO_OK;
-    return resolve_ca_files(s);
+    if (rl_settings_use_https(&s->c->_internal.settings) ||
+        (RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER && RUCIO_WITH_CERT_FILES))
+        return resolve_ca_files(s);
+    return RUCIO_OK;
 }
 
 /* ---- credentials ------------------------------------------------------------ */
@@ -714,16 +717,17 @@ rucio_status rl_settings_resolve(rucio_client *c,
     s.c = c;
     s.opt = opt;
     rc = find_config(&s);
-    if (rc == RUCIO_OK)
+    if (rc == RUCIO_OK && !opt->storage_only)
         rc = resolve_hosts(&s);
     if (rc == RUCIO_OK)
         rc = resolve_ca(&s);
-    if (rc == RUCIO_OK)
+    if (rc == RUCIO_OK && !opt->storage_only)
         rc = resolve_identity(&s);
     if (rc != RUCIO_OK)
         return rc;
     resolve_retries(&s);
     resolve_client_identity(&s);
-    resolve_authentication(&s);
+    if (!opt->storage_only)
+        resolve_authentication(&s);
     return RUCIO_OK;
 }

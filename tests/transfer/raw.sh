@@ -160,6 +160,38 @@ missing() {
     no_leftovers missing
 }
 
+# put, get and delete need no rucio.cfg: a node given signed URLs by
+# another machine has none. The storage's certificate is still verified
+# (the default bundle lacks the test CA: exit 5), with --ca-certificate
+# it is accepted; a command that needs Rucio still says what is missing.
+no_config() {
+    local url=$s3_base/raw/no-config-$run_id.dat write read del
+    local -a bare=(env -u RUCIO_CONFIG -u RUCIO_HOME -u VIRTUAL_ENV -u CONDA_PREFIX
+                   -u X509_CERT_DIR "$cli")
+    [ ! -e /opt/rucio/etc/rucio.cfg ] || skip "/opt/rucio/etc/rucio.cfg exists here"
+    make_file data 4097
+    sign S3-SITE s3 write "$url"
+    write=$signed
+    sign S3-SITE s3 read "$url"
+    read=$signed
+    sign S3-SITE s3 delete "$url"
+    del=$signed
+    run untrusted "${bare[@]}" -q put "$write" data
+    expect_rc 5 untrusted
+    expect_in untrusted.err "certificate"
+    run put "${bare[@]}" --ca-certificate "$STORAGE_CA" -q put "$write" data
+    expect_rc 0 put
+    expect_eq "$(cat put.out)" "$(sums data)" "put's line"
+    run get "${bare[@]}" --ca-certificate "$STORAGE_CA" -q get "$read" back
+    expect_rc 0 get
+    cmp -s data back || fail "the file got back differs from the one put"
+    run delete "${bare[@]}" --ca-certificate "$STORAGE_CA" -q delete "$del"
+    expect_rc 0 delete
+    run ping "${bare[@]}" ping
+    expect_rc 1 ping
+    expect_in ping.err "no value for rucio_host"
+}
+
 # Writing fails mid-download: a file-size limit (rucio-lite ignores
 # SIGXFSZ itself, so write fails with EFBIG), then a full tmpfs when root.
 # Either way: exit 1, the system's reason, no partial file.
@@ -204,5 +236,6 @@ check "raw S3 tampered signature: SignatureDoesNotMatch, exit 4" s3_tampered
 check "raw S3 missing object: NoSuchKey, exit 4, no file" missing S3-SITE s3 "$s3_base"
 check "raw GCS missing object: exit 4, no file" missing GCS-SITE gcs "$gcs_base"
 check "raw get that cannot write: exit 1, no partial file" write_fails
+check "raw put/get/delete with no rucio.cfg: storage only, certificate verified" no_config
 
 finish raw

@@ -545,15 +545,51 @@ static void test_ca_default_is_empty(void **state)
     assert_string_equal(settings()->ca_cert, "");
 }
 
-/* Only https needs a CA: with two http hosts none is read. */
-static void test_ca_ignored_for_http(void **state)
+/* With two http hosts, only the storage of a transfer may use https:
+ * the CA is resolved for it as for the hosts; without transfers it is
+ * not read at all. */
+static void test_ca_with_http_hosts(void **state)
 {
     (void)state;
     set_env("X509_CERT_DIR", "/etc/grid-security/certificates");
     use_config("auth_type = userpass\nusername = u\npassword = p\n"
                "ca_cert = /x/ca.pem\n");
     assert_int_equal(init(), RUCIO_OK);
+#if RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER && RUCIO_WITH_CERT_FILES
+    assert_string_equal(settings()->ca_cert,
+                        "/etc/grid-security/certificates");
+#else
     assert_string_equal(settings()->ca_cert, "");
+#endif
+}
+
+/* storage_only: no host, account or credentials, from anywhere; the CA
+ * and the timeouts as usual; every call to Rucio refused by name. */
+static void test_storage_only_needs_no_server(void **state)
+{
+    char version[64];
+
+    (void)state;
+    use_config_text("[client]\nca_cert = /x/ca.pem\n"
+                    "request_retries = 1\n");
+    W.opt.storage_only = 1;
+    W.opt.timeout_ms = 1234;
+    assert_int_equal(rucio_client_init(&W.client, &W.opt), RUCIO_OK);
+    assert_string_equal(settings()->rucio_host, "");
+    assert_string_equal(settings()->auth_type_name, "");
+#if RUCIO_WITH_TLS && RUCIO_WITH_TRANSFER && RUCIO_WITH_CERT_FILES
+    assert_string_equal(settings()->ca_cert, "/x/ca.pem");
+#endif
+    assert_int_equal(settings()->request_retries, 1);
+    assert_int_equal(settings()->timeout_ms, 1234);
+    assert_int_equal(rucio_ping(&W.client, version, sizeof version),
+                     RUCIO_E_MISSING_PARAM);
+    assert_string_equal(err()->exception_class, "MissingClientParameter");
+    assert_string_equal(err()->message,
+                        "this client was made for signed-URL transfers only "
+                        "(storage_only): it has no Rucio host to ask");
+    assert_int_equal(rucio_authenticate(&W.client), RUCIO_E_MISSING_PARAM);
+    assert_string_equal(err()->exception_class, "MissingClientParameter");
 }
 
 /* ---- userpass ---------------------------------------------------------------- */
@@ -1008,7 +1044,8 @@ int main(void)
         T(test_auth_type_missing),
         T(test_ca_precedence_and_expansion),
         T(test_ca_default_is_empty),
-        T(test_ca_ignored_for_http),
+        T(test_ca_with_http_hosts),
+        T(test_storage_only_needs_no_server),
         T(test_username_password_precedence),
         T(test_missing_password),
         T(test_missing_username),
