@@ -83,27 +83,58 @@ static int64_t priority_of(const rucio_json *doc, int info)
     return p;
 }
 
-/* The https PFN of highest priority, on disk, into storage_url, and its
- * RSE's name into out->rse. */
-static rucio_status pick_pfn(rucio_client *c, const rucio_json *doc,
-                             rucio_download_result *out)
+static int on_tape(const rucio_json *doc, int info)
 {
-    int pfns = rl_json_object_get(doc, 0, "pfns");
-    int key, best = -1;
-    int64_t best_priority = INT64_MAX;
     char type[16];
-    size_t i;
 
+    return rl_json_get_string(doc, rl_json_object_get(doc, info, "type"), type,
+                              sizeof type, NULL) == RUCIO_OK &&
+           strcmp(type, "TAPE") == 0;
+}
+
+/* PFN key a is tried before key b: a smaller priority, or the same and
+ * earlier in the line. */
+static int tried_before(const rucio_json *doc, int a, int b)
+{
+    int64_t pa = priority_of(doc, a + 1), pb = priority_of(doc, b + 1);
+
+    return pa < pb || (pa == pb && a < b);
+}
+
+/* The key of the disk PFN tried rank-th (0: first), or -1; *count says
+ * how many disk PFNs the line has. A handful per file: quadratic is
+ * fine, and needs no memory. */
+static int ranked_pfn(const rucio_json *doc, int pfns, size_t rank,
+                      size_t *count)
+{
+    int key, other, found = -1;
+    size_t i, j, before;
+
+    *count = 0;
     for (i = 0; (key = rl_json_object_key_at(doc, pfns, i)) >= 0; i++) {
-        if (rl_json_get_string(doc, rl_json_object_get(doc, key + 1, "type"),
-                               type, sizeof type, NULL) == RUCIO_OK &&
-            strcmp(type, "TAPE") == 0)
+        if (on_tape(doc, key + 1))
             continue;
-        if (best < 0 || priority_of(doc, key + 1) < best_priority) {
-            best = key;
-            best_priority = priority_of(doc, key + 1);
-        }
+        (*count)++;
+        before = 0;
+        for (j = 0; (other = rl_json_object_key_at(doc, pfns, j)) >= 0; j++)
+            if (other != key && !on_tape(doc, other + 1) &&
+                tried_before(doc, other, key))
+                before++;
+        if (before == rank)
+            found = key;
     }
+    return found;
+}
+
+/* The disk PFN tried rank-th into storage_url, and its RSE's name into
+ * out->rse; *count: the disk PFNs there are. */
+static rucio_status pick_pfn(rucio_client *c, const rucio_json *doc,
+                             size_t rank, rucio_download_result *out,
+                             size_t *count)
+{
+    int best = ranked_pfn(doc, rl_json_object_get(doc, 0, "pfns"), rank,
+                          count);
+
     if (best < 0)
         return rl_error_set(&c->_internal.error, RUCIO_E_SERVER,
                             "ReplicaNotFound",
@@ -161,10 +192,14 @@ static rucio_status check_line_is(rucio_client *c, const rucio_json *doc,
                         scope, name);
 }
 
-/* The replica to read and the values to check, from replicas/list. */
+/* The replica to read rank-th and the values to check, from
+ * replicas/list (asked again for each: the signed URLs of the last
+ * answer are gone with the storage's error body); *count: how many
+ * replicas there are to try. */
 static rucio_status choose_replica(rucio_client *c, const char *scope,
                                    const char *name, const char *rse_expression,
-                                   rucio_download_result *out)
+                                   size_t rank, rucio_download_result *out,
+                                   size_t *count)
 {
     rucio_json_token tokens[LINE_TOKENS];
     rucio_json doc;
@@ -185,7 +220,7 @@ static rucio_status choose_replica(rucio_client *c, const char *scope,
     st = check_line_is(c, &doc, scope, name);
     if (st == RUCIO_OK)
         st = read_catalogue(c, &doc, out);
-    return st == RUCIO_OK ? pick_pfn(c, &doc, out) : st;
+    return st == RUCIO_OK ? pick_pfn(c, &doc, rank, out, count) : st;
 }
 
 static rucio_status verify(rucio_client *c, const rucio_download_result *r)
@@ -214,6 +249,34 @@ static rucio_status verify(rucio_client *c, const rucio_download_result *r)
     return RUCIO_OK;
 }
 
+/* A failure of the storage or of the way to it, before any byte reached
+ * the sink: another replica may do (the caller's own stop, its sink's
+ * failure or a full buffer would recur). */
+static int another_replica_may_help(rucio_status st,
+                                    const rucio_download_result *r)
+{
+    if (r->transfer.bytes > 0)
+        return 0;
+    switch (st) {
+    case RUCIO_E_STORAGE:
+    case RUCIO_E_BAD_URL:
+    case RUCIO_E_DNS:
+    case RUCIO_E_CONNECT:
+    case RUCIO_E_TIMEOUT:
+    case RUCIO_E_IO:
+    case RUCIO_E_CLOSED:
+    case RUCIO_E_TLS:
+    case RUCIO_E_TLS_VERIFY:
+    case RUCIO_E_PROTOCOL:
+    case RUCIO_E_TRUNCATED:
+    case RUCIO_E_HEADER_TOO_LARGE:
+    case RUCIO_E_TOO_MANY_HEADERS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 rucio_status rucio_download(rucio_client *c, const char *scope,
                             const char *name, const char *rse_expression,
                             const rucio_http_sink *sink,
@@ -222,6 +285,7 @@ rucio_status rucio_download(rucio_client *c, const char *scope,
 {
     rucio_download_result local;
     rucio_status st;
+    size_t rank, count = 0;
 
     if (!c)
         return RUCIO_E_INVALID_ARG;
@@ -230,12 +294,23 @@ rucio_status rucio_download(rucio_client *c, const char *scope,
         return invalid(c, "a download needs a scope, a name and a sink");
     if (!out)
         out = &local;
-    memset(out, 0, sizeof *out);
-    st = choose_replica(c, scope, name, rse_expression, out);
-    if (st == RUCIO_OK)
+    for (rank = 0;; rank++) {
+        memset(out, 0, sizeof *out);
+        st = choose_replica(c, scope, name, rse_expression, rank, out, &count);
+        if (st != RUCIO_OK)
+            return st;
         st = rucio_transfer_get(c, c->_internal.storage_url, sink, opt,
                                 &out->transfer);
-    return st == RUCIO_OK ? verify(c, out) : st;
+        if (st == RUCIO_OK)
+            return verify(c, out);
+        if (rank + 1 >= count || !another_replica_may_help(st, out))
+            return st;
+        rucio_log(&c->_internal.logger, RUCIO_LOG_WARN,
+                  "%s:%s: the replica on %s failed (%s: %s); trying the "
+                  "next",
+                  scope, name, out->rse, c->_internal.error.exception_class,
+                  c->_internal.error.message);
+    }
 }
 
 #endif /* RUCIO_WITH_TRANSFER */

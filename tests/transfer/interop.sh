@@ -301,6 +301,38 @@ corrupt_object() {
     [ -z "$(find dl -type f)" ] || fail "files left after the failed download: $(find dl -type f)"
 }
 
+# Two replicas, the object of the one tried first (replicas/list's
+# priority 1, as Python reads it) deleted from its storage: download
+# warns and takes the other, byte-identical, exit 0.
+fallback_replica() {
+    need_upload
+    local first first_pfn svc url
+    make_file data 2345
+    lite_upload up1 --rse S3-SITE --scope lite --name fallback-f data
+    local s3_pfn=$pfn
+    lite_upload up2 --rse GCS-SITE --scope lite --name fallback-f data
+    first=$(PYTHONWARNINGS=ignore "$python" -c '
+from rucio.client import Client
+r = next(Client().list_replicas([{"scope": "lite", "name": "fallback-f"}], schemes=["https"]))
+print(min(r["pfns"].values(), key=lambda v: v["priority"])["rse"])' 2>py.err) ||
+        fail "list_replicas: $(one_line py.err)"
+    case $first in
+    S3-SITE) svc=s3 first_pfn=$s3_pfn ;;
+    GCS-SITE) svc=gcs first_pfn=$pfn ;;
+    *) fail "replica tried first on '$first'" ;;
+    esac
+    url=$("$cli" signurl --rse "$first" --svc "$svc" --op delete "$first_pfn" 2>sign.err) ||
+        fail "signurl: $(one_line sign.err)"
+    run del "$cli" -q delete "$url"
+    expect_rc 0 del
+    mkdir dl
+    run dl "$cli" -q download --dir dl lite:fallback-f
+    expect_rc 0 dl
+    expect_in dl.err "lite:fallback-f: the replica on $first failed"
+    expect_in dl.err "trying the next"
+    cmp -s data dl/lite/fallback-f || fail "the file downloaded differs"
+}
+
 # ---- lfn2pfn -----------------------------------------------------------------------------
 
 # identity: PFN = prefix + scope + "/" + name, as Python's algorithm gives
@@ -437,6 +469,7 @@ check "several files in one upload, one line each" several_files
 check "download of an unknown DID: exit 4, nothing written" download_unknown
 check "existing DID with other content: exit 4, nothing changed" existing_did_other_content
 check "download of an object that does not match its checksums: exit 6, no file" corrupt_object
+check "download: the first replica's object is gone, the next one is used" fallback_replica
 check "lfn2pfn identity: PFN = prefix/scope/name, as Python's" identity_pfn
 check "lfn2pfn hash with a user scope" user_scope_hash
 check "non-deterministic RSE with --pfn" nondeterministic_pfn

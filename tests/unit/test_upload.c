@@ -2088,7 +2088,10 @@ static void test_download_storage_html_error(void **state)
     char reply[512];
 
     (void)state;
-    rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
+    rucio_line("{\"scope\": \"lite\", \"name\": \"f1\", \"bytes\": 11, "
+               "\"pfns\": {\"http://gcs.test:8080/b/f1?Signature=g\": "
+               "{\"rse\": \"GCS-SITE\", \"type\": \"DISK\", "
+               "\"priority\": 1}}}");
     snprintf(reply, sizeof reply,
              "HTTP/1.1 404 Not Found\r\nServer: nginx\r\nContent-Type: "
              "text/html\r\nContent-Length: %zu\r\n\r\n%s",
@@ -2098,6 +2101,46 @@ static void test_download_storage_html_error(void **state)
     assert_int_equal(download("f1", NULL), RUCIO_E_STORAGE);
     assert_string_equal(last_error()->exception_class, "StorageError");
     assert_string_equal(last_error()->message, "HTTP 404 from gcs.test:8080");
+    assert_int_equal(request_count(RUCIO), 1);
+}
+
+static const char store_404[] = "HTTP/1.1 404 Not Found\r\nContent-Length: "
+                                "10\r\n\r\nnot found\n";
+
+/* The replica tried first fails before any byte arrives: the next one
+ * (replicas/list asked again, for fresh signed URLs), as `rucio
+ * download` tries each source in turn. */
+static void test_download_falls_back_to_the_next_replica(void **state)
+{
+    (void)state;
+    rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
+    rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
+    add_str(STORE, store_404);
+    add_str(RUCIO_AGAIN, store_hello);
+    start_conns(3);
+    assert_int_equal(download("f1", NULL), RUCIO_OK);
+    assert_int_equal(request_count(RUCIO), 2);
+    assert_rucio_request(1, "POST /replicas/list", LIST_BODY "}");
+    assert_store_request(0, "GET /bucket/lite/5a/76/f1?Signature=g HTTP/1.1\r\n"
+                            "Host: gcs.test:8080\r\n\r\n");
+    assert_string_equal(W.sp.last_host, "s3.test");
+    assert_string_equal(W.down.rse, "S3-SITE");
+    assert_int_equal(W.received_len, 11);
+    assert_memory_equal(W.received, hello, 11);
+}
+
+/* A replica that sent bytes into the sink is not left for another: the
+ * sink cannot take them back. */
+static void test_download_no_fallback_after_bytes(void **state)
+{
+    (void)state;
+    rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
+    add_str(STORE, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhel");
+    start();
+    W.conns[STORE].hang_at_end = 0;
+    assert_int_not_equal(download("f1", NULL), RUCIO_OK);
+    assert_int_equal(request_count(RUCIO), 1);
+    assert_int_equal(W.received_len, 3);
 }
 
 static rucio_status stop_sink(void *user, const uint8_t *data, size_t len)
@@ -2138,15 +2181,20 @@ static void test_download_dataset_of_one_file(void **state)
     assert_int_equal(W.sp.next_conn, 1);
 }
 
-/* The storage refuses: its error, nothing verified. */
+/* Every replica's storage refuses: the last one's error, nothing
+ * verified. */
 static void test_download_storage_refuses(void **state)
 {
     (void)state;
     rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
-    add_str(STORE, "HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\n\r\n"
-                   "not found\n");
-    start();
+    rucio_line(F1_LINE("11", "\"" HELLO_ADLER "\"", "\"" HELLO_MD5 "\""));
+    add_str(STORE, store_404);
+    add_str(RUCIO_AGAIN, store_404);
+    start_conns(3);
     assert_int_equal(download("f1", NULL), RUCIO_E_STORAGE);
+    assert_string_equal(last_error()->message,
+                        "not found (HTTP 404 from s3.test:9000)");
+    assert_int_equal(request_count(RUCIO), 2);
     assert_int_equal(W.received_len, 0);
 }
 
@@ -2308,6 +2356,8 @@ int main(void)
         T(test_download_post_retried_with_its_body),
         T(test_download_long_rse_expression),
         T(test_download_storage_html_error),
+        T(test_download_falls_back_to_the_next_replica),
+        T(test_download_no_fallback_after_bytes),
         T(test_download_stopped_by_the_sink),
         T(test_download_dataset_of_one_file),
         T(test_download_storage_refuses),
