@@ -339,14 +339,17 @@ class Runner:
         with open(self.out) as f:
             return f.read()
 
-    def callgrind(self, steps, env):
-        """Instructions executed by the steps (callgrind, summed)."""
+    def callgrind(self, steps, env, inside=()):
+        """Instructions executed by the steps (callgrind, summed); with
+        inside, only those executed within these functions."""
         total = 0
         cg_out = os.path.join(self.work, 'callgrind.out')
+        only = [f'--toggle-collect={f}' for f in inside]
         for argv in steps:
             with open(self.out, 'w') as out, open(self.err, 'w') as err:
                 r = subprocess.run(['valgrind', '--tool=callgrind', f'--callgrind-out-file={cg_out}']
-                                   + argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+                                   + only + argv, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=err)
             if r.returncode != 0:
                 self.fail(argv, f'exit status {r.returncode} under callgrind')
             with open(cg_out) as f:
@@ -425,6 +428,9 @@ def measure_cold(runner, tools, target, contenders, runs, auth, callgrind_for):
     return result
 
 
+TLS_IO = ('mbedtls_ssl_write', 'mbedtls_ssl_read')
+
+
 def measure_warm(runner, tools, target, contenders, n, reps, cg_n, server=None):
     """Per-call figures of N calls on one client, less the cost of one."""
     env = target.env()
@@ -446,9 +452,11 @@ def measure_warm(runner, tools, target, contenders, n, reps, cg_n, server=None):
         cpu = {k: statistics.median([x['user_us'] + x['sys_us'] for x in v])
                for k, v in costs[c].items()}
         per_wall_ns = (wall[n] - wall[1]) / (n - 1)
+        sys = {k: statistics.median([x['sys_us'] for x in v]) for k, v in costs[c].items()}
         result[c] = dict(calls=n, reps=reps, wall_us_per_call=per_wall_ns / 1e3,
                          calls_per_s=1e9 / per_wall_ns if per_wall_ns > 0 else 0,
                          cpu_us_per_call=(cpu[n] - cpu[1]) / (n - 1),
+                         sys_us_per_call=(sys[n] - sys[1]) / (n - 1),
                          rss_kib=statistics.median([x['maxrss_kib'] for x in costs[c][n]]))
         if server:
             result[c]['server_cpu_us_per_call'] = statistics.median(server_cpu[c]) * 1e6
@@ -459,6 +467,12 @@ def measure_warm(runner, tools, target, contenders, n, reps, cg_n, server=None):
             one = runner.callgrind(warm_steps(tools, target, c, 1, runner.work), env)
             result[c]['instructions_per_call'] = (big - one) / (k - 1)
             result[c]['callgrind_calls'] = k
+            if c == 'rucio-lite':
+                # mbedTLS's record layer: what a call costs inside
+                # mbedtls_ssl_write and mbedtls_ssl_read.
+                big = runner.callgrind(warm_steps(tools, target, c, k, runner.work), env, TLS_IO)
+                one = runner.callgrind(warm_steps(tools, target, c, 1, runner.work), env, TLS_IO)
+                result[c]['tls_instructions_per_call'] = (big - one) / (k - 1)
     return result
 
 

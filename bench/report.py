@@ -231,6 +231,64 @@ def targets(r):
     return '\n'.join([row(['target', 'measured', '']), row(['---', '---:', '---'])] + items)
 
 
+def bounds(r):
+    """What bounds the targets that the figures miss, from the figures."""
+    cold = lambda key, c, what='instructions': get(r, 'cold', key, c, what)
+    parts = []
+    ec, ec_floor = cold('ecdsa', 'rucio-lite'), cold('ecdsa', 'floor')
+    ec_curl, rsa_curl = cold('ecdsa', 'curl'), cold('rsa', 'curl')
+    rsa, rsa_floor = cold('rsa', 'rucio-lite'), cold('rsa', 'floor')
+    if ec and ec_floor and ec_curl and rsa and rsa_curl:
+        parts.append(f'''**ECDSA P-256 chain.** rucio-lite's {fmt_count(ec)} is {ec / ec_floor:.3f}× the
+floor's {fmt_count(ec_floor)}: what is left above curl is mbedTLS's. A TLS 1.2
+ECDHE-ECDSA handshake verifies two ECDSA signatures (the server certificate's,
+by the CA, and the ServerKeyExchange's) and does two P-256 scalar
+multiplications (the ECDHE key pair, the shared secret): with an RSA chain
+the same handshake costs rucio-lite {fmt_count(rsa)} (floor {fmt_count(rsa_floor)}), so the P-256
+arithmetic is about {fmt_count(ec - rsa)} more. mbedTLS 3.6 does it in portable C,
+already in its fastest configuration (the default: comb method with a 4-bit
+window, static precomputed tables for the base point, fast NIST reduction,
+`MBEDTLS_ECP_NIST_OPTIM` and `MBEDTLS_ECP_FIXED_POINT_OPTIM`; a wider
+`MBEDTLS_ECP_WINDOW_SIZE` costs more at 256 bits by mbedTLS's own cost model),
+where OpenSSL runs hand-written x86-64 assembly for P-256: curl's figure
+hardly depends on the chain (RSA {fmt_count(rsa_curl)}, ECDSA {fmt_count(ec_curl)}), most of it being
+OpenSSL's start-up. mbedTLS's other P-256 code, the p256-m driver
+(`MBEDTLS_PSA_P256M_DRIVER_ENABLED`, written for small code), was tried and
+left off: on x86-64 the floor's handshake took about 5× the instructions with
+it (188 M against 37.7 M, measured by hand on 2026-12-03 against
+`openssl s_server`, TLS 1.3). Meeting the target needs an assembly P-256 in
+mbedTLS, or another TLS library.''')
+    for key, label in (('warm', '3,000-character token'), ('warm_short', '52-character token')):
+        w = get(r, key, 'rucio-lite')
+        wi, tls = get(w, 'instructions_per_call'), get(w, 'tls_instructions_per_call')
+        if wi and tls:
+            parts.append(f'''**Warm, {label}.** Of {fmt_count(wi)} instructions per call,
+{fmt_count(tls)} ({tls / wi:.0%}) run inside `mbedtls_ssl_write` and `mbedtls_ssl_read`: mbedTLS's
+record layer sealing the request (token included) and opening the answer
+with ChaCha20-Poly1305. rucio-lite's own part (request line and headers,
+response parsing, the body, the API around them) is {fmt_count(wi - tls)}.''')
+    w = get(r, 'warm', 'rucio-lite')
+    if w and w.get('sys_us_per_call') is not None:
+        cpu, sys_us = w['cpu_us_per_call'], w['sys_us_per_call']
+        parts.append(f'''**Warm CPU time.** Of {cpu:.1f} µs per call, {sys_us:.1f} µs are system time:
+on 127.0.0.1 the kernel runs the TCP work of both ends inside the sending
+process's system calls, so the client is billed for part of nginx's
+receiving too. Per call rucio-lite makes one `recv` that finds nothing (the
+kept-alive connection is still open), one `send`, one `recv` that finds
+nothing yet and one `poll` that waits for the answer, then mbedTLS reads each
+TLS record of the answer with two `recv`s (its 5-byte header, then the
+rest).''')
+    rss, floor_rss = cold('rsa', 'rucio-lite', 'rss_kib'), cold('rsa', 'floor', 'rss_kib')
+    static_rss = cold('rsa', 'rucio-lite-static', 'rss_kib')
+    if rss and floor_rss and static_rss:
+        parts.append(f'''**Peak RSS.** Linked dynamically, rucio-lite peaks at {fmt_bytes(rss * 1024)} and the
+floor, mbedTLS alone linked the same way, at {fmt_bytes(floor_rss * 1024)}; linked statically
+rucio-lite peaks at {fmt_bytes(static_rss * 1024)}. The difference is the dynamic loader and the
+pages of the shared C library, not rucio-lite's memory (its heap peak above
+is mbedTLS's).''')
+    return '\n\n'.join(parts)
+
+
 # ---- the chart -------------------------------------------------------------------------
 
 GNUPLOT = r'''
@@ -409,6 +467,10 @@ C library's own.
 ## Issue 10's targets
 
 {targets(r)}
+
+### What bounds the targets missed
+
+{bounds(r)}
 
 ## Regenerating
 

@@ -61,6 +61,11 @@ static wait_result wait_fd(int fd, short events, uint64_t deadline_ms)
         int timeout = poll_timeout(deadline_ms);
         int n;
 
+        /* The socket call just said "not now": with no time left a
+         * poll could only say the same (the HTTP layer's idle check on
+         * every kept-alive request asks with deadline 0). */
+        if (timeout == 0)
+            return WAIT_TIMEOUT;
         p.revents = 0;
         n = poll(&p, 1, timeout);
         if (n > 0)
