@@ -103,6 +103,9 @@ typedef struct rucio_http_source {
     uint64_t length;     /* exact number of bytes, sent as Content-Length */
 } rucio_http_source;
 
+/* One request. Zero it before filling it in (memset or "= {0}"): a
+ * member left out, now or added in a later version, then means its
+ * default. */
 typedef struct rucio_http_request {
     const char *method;               /* "GET", "PUT", "HEAD", ... */
     const rucio_url *url;             /* host and port pick the connection */

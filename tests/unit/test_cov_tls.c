@@ -1347,6 +1347,106 @@ static void test_store_name_hash(void **state)
     assert_int_equal(rl_tls_name_hash(utf8 + 2, sizeof utf8 - 3, &h), -1);
 }
 
+/* Append a tag and a two-byte length (BER, as OpenSSL also reads it). */
+static size_t put_tag_len(uint8_t *out, uint8_t tag, size_t len)
+{
+    out[0] = tag;
+    out[1] = 0x82;
+    out[2] = (uint8_t)(len >> 8);
+    out[3] = (uint8_t)len;
+    return 4;
+}
+
+/* A Name of `rdns` RDNs, each one attribute (O) whose UTF8String value
+ * is `len` copies of a letter: long names made to measure. Its size. */
+static size_t long_name(uint8_t *out, size_t cap, int rdns, size_t len)
+{
+    size_t atv = 5 + 4 + len, set = 4 + atv, total = (size_t)rdns * (4 + set);
+    size_t n;
+    int i;
+
+    assert_true(4 + total <= cap && total < 0x10000);
+    n = put_tag_len(out, 0x30, total);
+    for (i = 0; i < rdns; i++) {
+        n += put_tag_len(out + n, 0x31, set);
+        n += put_tag_len(out + n, 0x30, atv);
+        memcpy(out + n, "\x06\x03\x55\x04\x0a", 5);
+        n += 5;
+        n += put_tag_len(out + n, 0x0c, len);
+        memset(out + n, 'a' + i, len);
+        n += len;
+    }
+    return n;
+}
+
+/* More names, with the hash OpenSSL 3.0's X509_NAME_hash_ex gives them
+ * (computed through libcrypto on the same bytes): BMPString and
+ * UniversalString beyond ASCII (3- and 4-byte UTF-8), a T61String read
+ * as Latin-1, a NumericString hashed as it is, an RDN whose length needs
+ * two bytes. Names rucio-lite leaves to the directory scan (-1): a
+ * multi-valued RDN, a value or a canonical name too long to hash here,
+ * and broken ones. */
+static void test_store_name_hash_more(void **state)
+{
+    static const uint8_t wide[] =
+        "\x30\x34\x31\x17\x30\x15\x06\x03\x55\x04\x0a\x1e\x0e\x4e\x2d\x65"
+        "\x87\x00\x20\x00\x47\x00\x72\x00\x69\x00\x64\x31\x19\x30\x17\x06"
+        "\x03\x55\x04\x03\x1c\x10\x00\x01\xf6\x00\x00\x00\x00\x20\x00\x00"
+        "\x00\x43\x00\x00\x00\x41";
+    static const uint8_t numeric[] =
+        "\x30\x1e\x31\x0b\x30\x09\x06\x03\x55\x04\x06\x13\x02\x43\x48\x31"
+        "\x0f\x30\x0d\x06\x03\x55\x04\x03\x12\x06\x31\x32\x20\x20\x33\x34";
+    static const uint8_t latin1[] =
+        "\x30\x15\x31\x13\x30\x11\x06\x03\x55\x04\x0a\x14\x0a\x43\x61\x66"
+        "\xe9\x20\x20\x47\x72\x69\x64";
+    static const uint8_t bmp_odd[] =
+        "\x30\x0e\x31\x0c\x30\x0a\x06\x03\x55\x04\x03\x1e\x03\x00\x41\x00";
+    static const uint8_t univ_odd[] =
+        "\x30\x10\x31\x0e\x30\x0c\x06\x03\x55\x04\x03\x1c\x05\x00\x00\x00"
+        "\x41\x00";
+    static const uint8_t multi[] =
+        "\x30\x1d\x31\x1b\x30\x09\x06\x03\x55\x04\x06\x13\x02\x43\x48\x30"
+        "\x0e\x06\x03\x55\x04\x03\x0c\x07\x47\x72\x69\x64\x20\x43\x41";
+    static const uint8_t not_set[] =
+        "\x30\x0c\x30\x0a\x30\x08\x06\x03\x55\x04\x03\x0c\x01\x78";
+    static const uint8_t bad_oid[] =
+        "\x30\x0c\x31\x0a\x30\x08\x04\x03\x55\x04\x03\x0c\x01\x78";
+    static const uint8_t value_short[] =
+        "\x30\x0d\x31\x0b\x30\x09\x06\x03\x55\x04\x03\x0c\x01\x78\x00";
+    uint8_t big[2048];
+    uint32_t h = 0;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(rl_tls_name_hash(wide, sizeof wide - 1, &h), 0);
+    assert_int_equal(h, 0x6678b73eu);
+    assert_int_equal(rl_tls_name_hash(numeric, sizeof numeric - 1, &h), 0);
+    assert_int_equal(h, 0xa1e56d51u);
+    assert_int_equal(rl_tls_name_hash(latin1, sizeof latin1 - 1, &h), 0);
+    assert_int_equal(h, 0xa9fc467eu);
+    n = long_name(big, sizeof big, 1, 250);
+    assert_int_equal(rl_tls_name_hash(big, n, &h), 0);
+    assert_int_equal(h, 0x88106e8fu);
+    n = long_name(big, sizeof big, 1, 256); /* the longest value hashed */
+    assert_int_equal(rl_tls_name_hash(big, n, &h), 0);
+    assert_int_equal(h, 0x49067941u);
+
+    assert_int_equal(rl_tls_name_hash(bmp_odd, sizeof bmp_odd - 1, &h), -1);
+    assert_int_equal(rl_tls_name_hash(univ_odd, sizeof univ_odd - 1, &h), -1);
+    assert_int_equal(rl_tls_name_hash(multi, sizeof multi - 1, &h), -1);
+    assert_int_equal(rl_tls_name_hash(not_set, sizeof not_set - 1, &h), -1);
+    assert_int_equal(rl_tls_name_hash(bad_oid, sizeof bad_oid - 1, &h), -1);
+    assert_int_equal(rl_tls_name_hash(value_short, sizeof value_short - 1, &h),
+                     -1);
+    n = long_name(big, sizeof big, 1, 257); /* OpenSSL: 0x50d9e17a */
+    assert_int_equal(rl_tls_name_hash(big, n, &h), -1);
+    n = long_name(big, sizeof big, 6, 200); /* canonical form over 1 KiB */
+    assert_int_equal(rl_tls_name_hash(big, n, &h), -1);
+    /* Truncated anywhere: never a hash, never a read past the end. */
+    for (n = 0; n < sizeof wide - 1; n++)
+        assert_int_equal(rl_tls_name_hash(wide, n, &h), -1);
+}
+
 /* Handshake with "localhost" through a fresh server and config o; the
  * status, and the connection's text check when failing. */
 static rucio_status store_handshake(peer *p, const rucio_tls_options *o,
@@ -1841,6 +1941,7 @@ int main(void)
         cmocka_unit_test(test_config_cas),
         cmocka_unit_test(test_config_ca_bundle_in_windows),
         cmocka_unit_test(test_store_name_hash),
+        cmocka_unit_test(test_store_name_hash_more),
         cmocka_unit_test(test_store_bundle),
         cmocka_unit_test(test_store_hashed_dir),
         cmocka_unit_test(test_store_dir_fallback),

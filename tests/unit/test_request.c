@@ -124,6 +124,7 @@ static rucio_http_request request(const char *method, const rucio_url *url,
 {
     rucio_http_request r;
 
+    memset(&r, 0, sizeof r);
     r.method = method;
     r.url = url;
     r.headers = headers;

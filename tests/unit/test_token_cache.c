@@ -351,6 +351,58 @@ static void test_write_fails_where_no_directory_can_be(void **state)
         rl_token_cache_write(&W.sp.port, W.path, "t", NULL), RUCIO_OK);
 }
 
+/* A port whose file functions cannot keep private files: no cache is
+ * read or written, and nothing is created on the way. */
+static void test_without_private_file_functions(void **state)
+{
+    rucio_port_fs fs = *rucio_port_posix_fs();
+    char got[16];
+
+    (void)state;
+    fs.read_private_file = NULL;
+    fs.write_private_file = NULL;
+    W.sp.port.fs = &fs;
+    snprintf(W.path, sizeof W.path, "%s/new/token", W.tmp);
+    assert_int_equal(rl_token_cache_write(&W.sp.port, W.path, "t", NULL),
+                     RUCIO_E_UNSUPPORTED);
+    assert_int_equal(rl_token_cache_read(&W.sp.port, W.path, got, sizeof got,
+                                         NULL),
+                     RUCIO_E_FILE);
+    assert_int_equal(entries_in(W.tmp), 0);
+}
+
+/* What warnings and errors call a refused cache or token file, by its
+ * problem and (for a directory above it) its level. */
+static void test_problem_texts(void **state)
+{
+    static const struct {
+        rucio_file_problem problem;
+        unsigned level;
+        const char *text;
+    } cases[] = {
+        {RUCIO_FILE_FINE, 0, "usable"},
+        {RUCIO_FILE_MISSING, 1, "does not exist"},
+        {RUCIO_FILE_LINK, 0, "is a symbolic link or has another hard link"},
+        {RUCIO_FILE_WRONG_TYPE, 0,
+         "is not a regular file (a FIFO, device, socket or directory)"},
+        {RUCIO_FILE_WRONG_TYPE, 2, "is not a directory"},
+        {RUCIO_FILE_OTHER_OWNER, 1, "is owned by another user"},
+        {RUCIO_FILE_SHARED, 1, "is writable by group or others"},
+        {RUCIO_FILE_TOO_LARGE, 0, "is too large"},
+        {RUCIO_FILE_FAILED, 0, "cannot be used"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rucio_file_check check;
+
+        check.problem = cases[i].problem;
+        check.level = cases[i].level;
+        assert_string_equal(rl_file_problem_text(&check), cases[i].text);
+    }
+}
+
 static void read_expect(const char *content, rucio_status status,
                         const char *token)
 {
@@ -841,6 +893,8 @@ int main(void)
         T(test_write_replaces_atomically),
         T(test_write_into_existing_directory),
         T(test_write_fails_where_no_directory_can_be),
+        T(test_without_private_file_functions),
+        T(test_problem_texts),
         T(test_read_first_line_only),
         T(test_read_empty_or_missing_is_none),
         T(test_read_larger_than_buffer_is_none),
