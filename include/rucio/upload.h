@@ -37,8 +37,8 @@
  * replica of highest priority, the GET into the caller's sink (resumed
  * after a cut, rucio/transfer.h); a replica that fails before any byte
  * reached the sink gives way to the next (replicas/list asked again),
- * as `rucio download` tries each source; then bytes, Adler-32 and MD5 (when the
- * catalogue has one) compared with the catalogue's: a mismatch is
+ * as `rucio download` tries each source; then bytes, Adler-32 and MD5
+ * (when the catalogue has one) compared with the catalogue's: a mismatch is
  * RUCIO_E_CHECKSUM, and the caller throws away what the sink received.
  * The CLI writes into a temporary file renamed into place only then.
  */

@@ -70,10 +70,9 @@ static wait_result wait_fd(int fd, short events, uint64_t deadline_ms)
         n = poll(&p, 1, timeout);
         if (n > 0)
             return WAIT_READY;
-        if (n == 0 && timeout == 0)
-            return WAIT_TIMEOUT;
         /* EINTR, or a poll that woke before our rounded-down clock reached
-         * the deadline: go round with the time that is really left. */
+         * the deadline: go round with the time that is really left (none
+         * left: the check above ends it). */
         if (n < 0 && errno != EINTR)
             return WAIT_ERROR;
     }
