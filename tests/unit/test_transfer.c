@@ -419,6 +419,53 @@ static void test_put_after_the_storage_closed_an_idle_connection(void **state)
     assert_string_equal(r.adler32, "1a0b045d");
 }
 
+static int g_rewinds;
+
+static rucio_status memory_rewind(void *user)
+{
+    memory_source *m = user;
+
+    m->pos = 0;
+    g_rewinds++;
+    return RUCIO_OK;
+}
+
+/* On a kept-alive connection the storage drops the second PUT after
+ * reading it all, before any answer: a source that rewinds is sent once
+ * more on a new connection, and the checksums count the body once. */
+static void test_put_resent_after_a_drop_before_the_answer(void **state)
+{
+    static const char reply[] = "HTTP/1.1 201 Created\r\nContent-Length: "
+                                "0\r\n\r\n";
+    static const size_t turns[2] = {sizeof reply - 1, 0};
+    memory_source m = {"hello world", 11, 0};
+    rucio_http_source body = {memory_read, memory_rewind, &m, 11};
+    rucio_transfer_result r;
+
+    (void)state;
+    g_rewinds = 0;
+    script(0, reply, sizeof reply - 1, 1);
+    W.conns[0].turns = turns;
+    W.conns[0].turn_count = 2;
+    W.conns[0].faults[0] =
+        (rucio_script_fault){RUCIO_FAULT_EOF, RUCIO_FAULT_RECV, sizeof reply - 1};
+    W.conns[0].fault_count = 1;
+    script(1, reply, sizeof reply - 1, 1);
+    start(2);
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, &body, NULL, &r),
+                     RUCIO_OK);
+    m.pos = 0;
+    assert_int_equal(rucio_transfer_put(&W.client, put_url, &body, NULL, &r),
+                     RUCIO_OK);
+    assert_int_equal(g_rewinds, 1);
+    assert_int_equal(W.sp.next_conn, 2);
+    assert_non_null(strstr(sent(1), "\r\n\r\nhello world"));
+    assert_int_equal(r.http_status, 201);
+    assert_int_equal(r.bytes, 11);
+    assert_string_equal(r.adler32, "1a0b045d");
+    assert_string_equal(r.md5, "5eb63bbbe01eeed093cb22bb8f5acdc3");
+}
+
 /* A Content-Range with an unknown size ("bytes 8-19/" then a star):
  * the size stays what the first answer said. */
 static void test_resume_with_unknown_total(void **state)
@@ -504,6 +551,7 @@ int main(void)
         T(test_delete_and_no_session_header_sent),
         T(test_invalid_url_sends_nothing),
         T(test_put_after_the_storage_closed_an_idle_connection),
+        T(test_put_resent_after_a_drop_before_the_answer),
         T(test_resume_with_unknown_total),
         T(test_sink_failure_ends_the_download),
         T(test_missing_body_or_sink_refused),
